@@ -1,0 +1,33 @@
+// The interface through which every agent (SMMU walkers, queues, host driver, devices) reads and
+// writes physical memory. The pure logic (walker, config fetch, page-table builder) takes a
+// PhysMemIf&, so it runs against SparseMemory directly in unit tests and against a TLM socket
+// (which adds the memory latency in simulated time) inside the SystemC model.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+#include "arch/Types.h"
+
+namespace smmu {
+
+enum class MemStatus : uint8_t {
+  Ok,
+  ExternalAbort,  // no memory at that address (outside every declared RAM region)
+};
+
+class PhysMemIf {
+ public:
+  virtual ~PhysMemIf() = default;
+  // Read/write len bytes at pa. If lat is non-null, the access latency is added to *lat.
+  virtual MemStatus read(PhysAddr pa, void* dst, size_t len, Tick* lat = nullptr) = 0;
+  virtual MemStatus write(PhysAddr pa, const void* src, size_t len, Tick* lat = nullptr) = 0;
+
+  // Little-endian 64-bit helpers (the model's host is little-endian, like the structures).
+  MemStatus read64(PhysAddr pa, uint64_t& v, Tick* lat = nullptr) { return read(pa, &v, 8, lat); }
+  MemStatus write64(PhysAddr pa, uint64_t v, Tick* lat = nullptr) { return write(pa, &v, 8, lat); }
+  MemStatus read32(PhysAddr pa, uint32_t& v, Tick* lat = nullptr) { return read(pa, &v, 4, lat); }
+  MemStatus write32(PhysAddr pa, uint32_t v, Tick* lat = nullptr) { return write(pa, &v, 4, lat); }
+};
+
+}  // namespace smmu

@@ -1,0 +1,553 @@
+#include "smmu/SmmuCore.h"
+
+#include <algorithm>
+
+#include "arch/ContextDescriptor.h"
+#include "arch/Registers.h"
+#include "arch/Ste.h"
+#include "cache/ConfigCache.h"
+#include "cache/Tlb.h"
+#include "walk/PageTableWalker.h"
+
+namespace smmu {
+
+namespace {
+
+// Reads or writes one 32-bit half (or the whole) of a 64-bit register. `rel` is the offset of
+// the access relative to the register's base (0 or 4).
+uint64_t read64Part(uint64_t reg, uint32_t rel, unsigned size) {
+  if (size == 8) return reg;
+  return rel == 4 ? (reg >> 32) : (reg & 0xffffffffull);
+}
+void write64Part(uint64_t& reg, uint32_t rel, uint64_t v, unsigned size) {
+  if (size == 8) {
+    reg = v;
+  } else if (rel == 4) {
+    reg = (reg & 0xffffffffull) | (uint64_t(uint32_t(v)) << 32);
+  } else {
+    reg = (reg & ~0xffffffffull) | uint32_t(v);
+  }
+}
+
+bool isTranslationFault(EventId id) {
+  return id == EventId::F_TRANSLATION || id == EventId::F_ADDR_SIZE || id == EventId::F_ACCESS ||
+         id == EventId::F_PERMISSION;
+}
+
+// STE.PRIVCFG / INSTCFG replace the incoming privilege / instruction attributes. INSTCFG
+// applies to reads only: a write is always a data access.
+AccessAttrs applyStreamOverrides(AccessAttrs a, uint8_t privcfg, uint8_t instcfg) {
+  if (privcfg == ste::PRIVCFG_UNPRIV) a.priv = false;
+  if (privcfg == ste::PRIVCFG_PRIV) a.priv = true;
+  if (instcfg == ste::INSTCFG_DATA) a.instr = false;
+  if (instcfg == ste::INSTCFG_INSTR) a.instr = true;
+  if (a.write) a.instr = false;
+  return a;
+}
+
+constexpr uint64_t kOutputMask52 = (1ull << 52) - 1;
+
+}  // namespace
+
+SmmuCore::SmmuCore(const SmmuConfig& cfg, PhysMemIf& mem, std::unique_ptr<TlbIf> tlb,
+                   std::unique_ptr<ConfigCacheIf> configCache)
+    : cfg_(cfg), mem_(mem), tlb_(std::move(tlb)), cc_(std::move(configCache)) {
+  // Stage 2 and nesting come with the stage-2 work: until then this instance does not
+  // advertise S2P, so an S2/nested STE is ILLEGAL (C_BAD_STE) here, as the architecture says
+  // for an SMMU without stage 2.
+  cfg_.features.s2p = false;
+  idr_ = cfg_.features.toIdr();
+  if (!tlb_)
+    tlb_ = std::make_unique<SetAssocTlb>(cfg_.tlbEntries, cfg_.tlbWays, "lru", 1);
+  if (!cc_)
+    cc_ = std::make_unique<SetAssocConfigCache>(cfg_.configCacheEntries, cfg_.configCacheWays,
+                                                "lru", 1);
+}
+
+SmmuCore::~SmmuCore() = default;
+
+// ---------------------------------------------------------------------------------------------
+// Register frame
+
+uint64_t SmmuCore::readReg(uint32_t off, unsigned size) {
+  using namespace reg;
+  const uint32_t base8 = off & ~7u, rel = off & 7u;
+  switch (base8) {
+    case GERROR_IRQ_CFG0: return read64Part(gerrorIrqCfg0_, rel, size);
+    case STRTAB_BASE: return read64Part(strtabBase_, rel, size);
+    case CMDQ_BASE: return read64Part(cmdqBase_, rel, size);
+    case EVENTQ_BASE: return read64Part(evtqBase_, rel, size);
+    case EVENTQ_IRQ_CFG0: return read64Part(evtqIrqCfg0_, rel, size);
+    case PRIQ_BASE: return read64Part(priqBase_, rel, size);
+    default: break;
+  }
+  switch (off) {
+    case IDR0: return idr_.idr0;
+    case IDR1: return idr_.idr1;
+    case IDR2: return idr_.idr2;
+    case IDR3: return idr_.idr3;
+    case IDR4: return idr_.idr4;
+    case IDR5: return idr_.idr5;
+    case IIDR: return 0;
+    case AIDR: return 0;  // SMMUv3.0 register layout
+    case CR0:
+    case CR0ACK: return cr0_;  // enables are acknowledged at once
+    case CR1: return cr1_;
+    case CR2: return cr2_;
+    case STATUSR: return 0;
+    case GBPA: return gbpa_;
+    case AGBPA: return 0;
+    case IRQ_CTRL:
+    case IRQ_CTRLACK: return irqCtrl_;
+    case GERROR: return gerror_;
+    case GERRORN: return gerrorn_;
+    case GERROR_IRQ_CFG1: return gerrorIrqCfg1_;
+    case GERROR_IRQ_CFG2: return gerrorIrqCfg2_;
+    case STRTAB_BASE_CFG: return strtabBaseCfg_;
+    case CMDQ_PROD: return cmdqProd_;
+    case CMDQ_CONS: return cmdqCons();
+    case EVENTQ_PROD:
+    case EVENTQ_PROD_P0: return evtqProd_;
+    case EVENTQ_CONS:
+    case EVENTQ_CONS_P0: return evtqCons_;
+    case EVENTQ_IRQ_CFG1: return evtqIrqCfg1_;
+    case EVENTQ_IRQ_CFG2: return evtqIrqCfg2_;
+    case PRIQ_PROD:
+    case PRIQ_PROD_P0: return priqProd_;
+    case PRIQ_CONS:
+    case PRIQ_CONS_P0: return priqCons_;
+    default: ++unknownRegs_; return 0;
+  }
+}
+
+void SmmuCore::writeReg(uint32_t off, uint64_t v, unsigned size) {
+  using namespace reg;
+  const uint32_t base8 = off & ~7u, rel = off & 7u;
+  switch (base8) {
+    case GERROR_IRQ_CFG0: write64Part(gerrorIrqCfg0_, rel, v, size); return;
+    case STRTAB_BASE: write64Part(strtabBase_, rel, v, size); return;
+    case CMDQ_BASE: write64Part(cmdqBase_, rel, v, size); return;
+    case EVENTQ_BASE: write64Part(evtqBase_, rel, v, size); return;
+    case EVENTQ_IRQ_CFG0: write64Part(evtqIrqCfg0_, rel, v, size); return;
+    case PRIQ_BASE: write64Part(priqBase_, rel, v, size); return;
+    default: break;
+  }
+  const uint32_t v32 = uint32_t(v);
+  switch (off) {
+    case CR0: cr0_ = v32 & 0x1f; return;
+    case CR1: cr1_ = v32; return;
+    case CR2: cr2_ = v32; return;
+    case GBPA: gbpa_ = v32 & ~GBPA_UPDATE; return;  // the update completes at once
+    case IRQ_CTRL: irqCtrl_ = v32 & 7; return;
+    case GERRORN: gerrorn_ = v32; return;
+    case GERROR_IRQ_CFG1: gerrorIrqCfg1_ = v32; return;
+    case GERROR_IRQ_CFG2: gerrorIrqCfg2_ = v32; return;
+    case STRTAB_BASE_CFG: strtabBaseCfg_ = v32; return;
+    case CMDQ_PROD: cmdqProd_ = v32 & 0x000fffffu; return;
+    case CMDQ_CONS:  // software may set CONS (and clear ERR) while the queue is off
+      cmdqConsPtr_ = v32 & 0x000fffffu;
+      cmdqErr_ = (v32 & CMDQ_CONS_ERR_MASK) >> CMDQ_CONS_ERR_SHIFT;
+      return;
+    case EVENTQ_PROD:
+    case EVENTQ_PROD_P0: evtqProd_ = v32; return;
+    case EVENTQ_CONS:
+    case EVENTQ_CONS_P0: evtqCons_ = v32; return;
+    case EVENTQ_IRQ_CFG1: evtqIrqCfg1_ = v32; return;
+    case EVENTQ_IRQ_CFG2: evtqIrqCfg2_ = v32; return;
+    case PRIQ_PROD:
+    case PRIQ_PROD_P0: priqProd_ = v32; return;
+    case PRIQ_CONS:
+    case PRIQ_CONS_P0: priqCons_ = v32; return;
+    default: ++unknownRegs_; return;  // IDRs and unknown offsets: write ignored
+  }
+}
+
+uint32_t SmmuCore::cmdqCons() const {
+  return cmdqConsPtr_ | (cmdqErr_ << reg::CMDQ_CONS_ERR_SHIFT);
+}
+
+void SmmuCore::setGerror(uint32_t bit) {
+  // An error is active while GERROR and GERRORN differ in its bit; raise it only if inactive.
+  if (((gerror_ ^ gerrorn_) & bit) == 0) gerror_ ^= bit;
+}
+
+void SmmuCore::cmdqError(uint32_t cerror) {
+  cmdqErr_ = cerror;
+  ++stats_.commandErrors;
+  setGerror(reg::GERROR_CMDQ_ERR);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Command queue
+
+bool SmmuCore::commandsPending() const {
+  if (!(cr0_ & reg::CR0_CMDQEN)) return false;
+  if ((gerror_ ^ gerrorn_) & reg::GERROR_CMDQ_ERR) return false;  // stopped until acknowledged
+  QueueIndex q{std::min<unsigned>(cmdqBase_ & reg::Q_BASE_LOG2SIZE_MASK, cfg_.features.cmdqLog2)};
+  return !q.empty(cmdqProd_, cmdqConsPtr_);
+}
+
+Tick SmmuCore::processCommands(unsigned maxCommands) {
+  Tick t = 0;
+  const QueueIndex q{
+      std::min<unsigned>(cmdqBase_ & reg::Q_BASE_LOG2SIZE_MASK, cfg_.features.cmdqLog2)};
+  const PhysAddr base = cmdqBase_ & reg::Q_BASE_ADDR_MASK;
+  for (unsigned n = 0; n < maxCommands && commandsPending(); ++n) {
+    Command::Words w{};
+    const PhysAddr at = base + PhysAddr(q.index(cmdqConsPtr_)) * 16;
+    if (mem_.read(at, w.data(), 16, &t) != MemStatus::Ok) {
+      cmdqError(reg::CERROR_ABT);
+      break;
+    }
+    t += Tick(cfg_.timing.commandCycles) * cfg_.timing.clockPeriodPs;
+    const Command c = Command::decode(w);
+    ++stats_.commands;
+    if (!executeCommand(c, t)) {
+      cmdqError(reg::CERROR_ILL);  // CONS stays on the offending command
+      break;
+    }
+    cmdqErr_ = reg::CERROR_NONE;
+    cmdqConsPtr_ = q.next(cmdqConsPtr_);
+  }
+  return t;
+}
+
+bool SmmuCore::executeCommand(const Command& c, Tick& t) {
+  const auto& f = cfg_.features;
+  const uint16_t vmid = f.s2p ? c.vmid : 0;
+  unsigned tlbGone = 0, cfgGone = 0;
+  switch (c.opcode) {
+    case op::PREFETCH_CONFIG:
+    case op::PREFETCH_ADDR:
+      break;  // hints: no effect on correctness
+    case op::CFGI_STE:
+      cfgGone += cc_->invalidateSidRange(c.sid, c.sid);
+      tlbGone += tlb_->invalidateStream(c.sid, c.sid);
+      break;
+    case op::CFGI_STE_RANGE:
+      if (c.range >= 31) {
+        cfgGone += cc_->invalidateAll();
+        tlbGone += tlb_->invalidateAll();
+      } else {
+        const uint64_t span = 1ull << (c.range + 1);
+        const uint32_t first = uint32_t(c.sid & ~(span - 1));
+        const uint32_t last = uint32_t(std::min<uint64_t>(first + span - 1, 0xffffffffull));
+        cfgGone += cc_->invalidateSidRange(first, last);
+        tlbGone += tlb_->invalidateStream(first, last);
+      }
+      break;
+    case op::CFGI_CD:
+      cfgGone += cc_->invalidateCd(c.sid, c.ssid);
+      tlbGone += tlb_->invalidateSubstream(c.sid, c.ssid);
+      break;
+    case op::CFGI_CD_ALL:
+      cfgGone += cc_->invalidateCdAll(c.sid);
+      tlbGone += tlb_->invalidateStream(c.sid, c.sid);
+      break;
+    case op::CFGI_VMS_PIDM:
+      break;
+    case op::TLBI_NH_ALL:
+      tlbGone += tlb_->invalidateVmid(vmid);
+      break;
+    case op::TLBI_NH_ASID:
+      tlbGone += tlb_->invalidateAsid(vmid, f.asid16 ? c.asid : uint16_t(c.asid & 0xff));
+      break;
+    case op::TLBI_NH_VA:
+    case op::TLBI_NH_VAA: {
+      uint64_t len = 1;  // one address: every entry that translates it
+      if (c.num != 0 || c.scale != 0) {
+        // Range invalidation (SMMUv3.2 RIL): (NUM+1) * 2^SCALE translation granules.
+        Granule g = c.tg == 1 ? Granule::k4K : c.tg == 2 ? Granule::k16K : Granule::k64K;
+        if (c.tg == 0) return false;  // a range needs TG
+        const unsigned shift = std::min<unsigned>(granuleShift(g) + c.scale, 63);
+        len = (uint64_t(c.num) + 1) << shift;
+      }
+      const bool asidMatch = c.opcode == op::TLBI_NH_VA;
+      tlbGone += tlb_->invalidateVa(vmid, f.asid16 ? c.asid : uint16_t(c.asid & 0xff), asidMatch,
+                                    c.addr, len);
+      break;
+    }
+    case op::TLBI_EL3_ALL:
+    case op::TLBI_EL3_VA:
+    case op::TLBI_EL2_ALL:
+    case op::TLBI_EL2_ASID:
+    case op::TLBI_EL2_VA:
+    case op::TLBI_EL2_VAA:
+      break;  // no EL2/EL3 stream worlds are modelled: nothing cached to remove
+    case op::TLBI_S12_VMALL:
+      if (!f.s2p) return false;
+      tlbGone += tlb_->invalidateVmid(vmid);
+      break;
+    case op::TLBI_S2_IPA:
+      if (!f.s2p) return false;
+      break;
+    case op::TLBI_NSNH_ALL:
+      tlbGone += tlb_->invalidateAll();
+      break;
+    case op::ATC_INV:
+      if (!f.ats) return false;
+      break;  // device ATCs come with the ATS work
+    case op::PRI_RESP:
+      if (!f.pri) return false;
+      break;
+    case op::RESUME:
+    case op::STALL_TERM:
+      if (f.stallModel == 1) return false;  // terminate-only model: no stalls to resume
+      break;
+    case op::CMD_SYNC:
+      ++stats_.syncs;
+      // Every earlier command has taken effect (they execute in order here). Signal
+      // completion: CS=SIG_IRQ with an MSI address writes MSIData there (Linux polls that word
+      // inside the CMD_SYNC entry itself); CS=SIG_NONE/SEV: software polls CMDQ_CONS.
+      if (c.cs == sync::CS_IRQ && c.msiAddr != 0 && f.msi) {
+        if (mem_.write32(c.msiAddr, c.msiData, &t) != MemStatus::Ok)
+          setGerror(reg::GERROR_MSI_CMDQ_ABT_ERR);
+      }
+      break;
+    default:
+      return false;
+  }
+  stats_.tlbInvalidated += tlbGone;
+  stats_.configInvalidated += cfgGone;
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Event queue
+
+bool SmmuCore::recordEvent(const EventRecord& r, Tick* lat) {
+  if (!(cr0_ & reg::CR0_EVENTQEN)) {
+    ++stats_.eventsLost;
+    return false;
+  }
+  const QueueIndex q{
+      std::min<unsigned>(evtqBase_ & reg::Q_BASE_LOG2SIZE_MASK, cfg_.features.evtqLog2)};
+  if (q.full(evtqProd_, evtqCons_)) {
+    // Overflow: the record is lost; PROD.OVFLG is toggled to differ from CONS.OVACKFLG unless
+    // an earlier overflow is still unacknowledged.
+    if (((evtqProd_ ^ evtqCons_) & reg::Q_OVERFLOW_FLAG) == 0) evtqProd_ ^= reg::Q_OVERFLOW_FLAG;
+    ++stats_.eventsLost;
+    return false;
+  }
+  const EventRecord::Words w = r.encode();
+  const PhysAddr at =
+      (evtqBase_ & reg::Q_BASE_ADDR_MASK) + PhysAddr(q.index(evtqProd_)) * 32;
+  if (mem_.write(at, w.data(), 32, lat) != MemStatus::Ok) {
+    setGerror(reg::GERROR_EVTQ_ABT_ERR);
+    cr0_ &= ~reg::CR0_EVENTQEN;  // the queue is disabled on an abort
+    ++stats_.eventsLost;
+    return false;
+  }
+  evtqProd_ = q.next(evtqProd_);
+  ++stats_.eventsRecorded;
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Translation
+
+StreamTableConfig SmmuCore::streamTable() const {
+  StreamTableConfig st;
+  st.base = strtabBase_ & reg::STRTAB_BASE_ADDR_MASK;
+  st.log2size = uint8_t((strtabBaseCfg_ >> reg::STRTAB_CFG_LOG2SIZE_SHIFT) & 0x3f);
+  st.split = uint8_t((strtabBaseCfg_ >> reg::STRTAB_CFG_SPLIT_SHIFT) & 0x1f);
+  st.fmt = uint8_t((strtabBaseCfg_ >> reg::STRTAB_CFG_FMT_SHIFT) & 0x3);
+  return st;
+}
+
+TranslationResult SmmuCore::fault(const TranslationRequest& req, EventId id, bool record,
+                                  TranslationResult r, uint64_t addr2, uint8_t cls) {
+  r.outcome = Outcome::Fault;
+  r.event = id;
+  r.servedBy = ServedBy::Fault;
+  ++stats_.faulted;
+  ++stats_.faultsById[uint8_t(id)];
+  if (!record) {
+    ++stats_.eventsSuppressed;
+    return r;
+  }
+  EventRecord e;
+  e.id = id;
+  e.sid = req.sid;
+  e.ssv = req.ssv;
+  e.ssid = req.ssv ? req.ssid : 0;
+  e.pnu = req.acc.priv;
+  e.ind = req.acc.instr;
+  e.rnw = !req.acc.write;
+  e.cls = cls;
+  e.inputAddr = req.iova;
+  e.addr2 = addr2;
+  r.eventRecorded = recordEvent(e);
+  return r;
+}
+
+TranslationResult SmmuCore::translate(const TranslationRequest& reqIn, Tick now) {
+  ++stats_.translations;
+  TranslationResult r;
+  TranslationRequest req = reqIn;
+  if (!req.ssv) req.ssid = 0;
+
+  // SMMU disabled: global bypass attributes decide (no translation, no event).
+  if (!(cr0_ & reg::CR0_SMMUEN)) {
+    if (gbpa_ & reg::GBPA_ABORT) {
+      ++stats_.aborted;
+      r.outcome = Outcome::Abort;
+      r.servedBy = ServedBy::Abort;
+      return r;
+    }
+    ++stats_.bypassed;
+    r.pa = req.iova;
+    r.writable = true;
+    r.servedBy = ServedBy::Bypass;
+    return r;
+  }
+
+  const SmmuTiming& tm = cfg_.timing;
+  const Tick clk = tm.clockPeriodPs;
+  r.latency = Tick(tm.tlbLookupCycles) * clk;
+  ++stats_.tlbLookups;
+
+  // STE.PRIVCFG / INSTCFG overrides are folded into the cached entry's attributes on a fill;
+  // on a hit the override is applied from the entry (see below), so keep the incoming attrs.
+  const TlbLookupKey key{req.sid, req.ssid, req.ssv, req.iova};
+  if (const TlbEntry* e = tlb_->lookup(key)) {
+    ++stats_.tlbHits;
+    if (e->readyAt > now + r.latency) {  // hit on a fill still in flight: wait for it
+      ++stats_.tlbHitsUnderFill;
+      r.latency = e->readyAt - now;
+    }
+    r.servedBy = ServedBy::Tlb;
+    r.level = e->level;
+    if (e->bypass) {
+      ++stats_.bypassed;
+      r.pa = req.iova;
+      r.writable = true;
+      r.level = 0;
+      return r;
+    }
+    S1WalkConfig pc;
+    pc.wxn = e->wxn;
+    pc.uwxn = e->uwxn;
+    pc.pan = e->pan;
+    const AccessAttrs eff = applyStreamOverrides(req.acc, e->privcfg, e->instcfg);
+    r.writable = !e->attrs.readOnly;
+    r.pa = e->paBase + (req.iova - e->vaBase);
+    const EventId perm = checkPermission(e->attrs, pc, eff);
+    if (perm != EventId::None) {
+      TranslationRequest ev = req;
+      ev.acc = eff;
+      return fault(ev, perm, e->recordFaults, r, 0, evt::CLASS_IN);
+    }
+    return r;
+  }
+  ++stats_.tlbMisses;
+
+  // Miss: the TBU asks the TCU; the TCU resolves the stream's configuration.
+  r.latency += Tick(tm.walkerIssueCycles + tm.configLookupCycles) * clk;
+  r.servedBy = ServedBy::Walk;
+  ++stats_.configLookups;
+  const ConfigEntry* ce = cc_->lookup(req.sid, req.ssid, req.ssv);
+  ConfigEntry fresh;
+  if (ce) {
+    ++stats_.configHits;
+  } else {
+    ++stats_.configMisses;
+    fresh.sid = req.sid;
+    fresh.ssid = req.ssid;
+    fresh.ssv = req.ssv;
+    FetchResult fr = fetchSte(streamTable(), req.sid, cfg_.features, mem_, fresh.ste);
+    r.walkReads += fr.reads;
+    r.latency += fr.latency;
+    stats_.configReads += fr.reads;
+    if (fr.fault != EventId::None) return fault(req, fr.fault, true, r, fr.faultAddr);
+    const Ste& s = fresh.ste;
+    const bool s1 = s.config == ste::CFG_S1;
+    if (s1) {
+      if (!req.ssv && s.s1CdMax != 0 && s.s1dss == ste::S1DSS_TERMINATE)
+        return fault(req, EventId::F_STREAM_DISABLED, true, r);
+      if (req.ssv && req.ssid == 0 && s.s1CdMax != 0 && s.s1dss == ste::S1DSS_SSID0)
+        return fault(req, EventId::C_BAD_SUBSTREAMID, true, r);
+      const bool dssBypass = !req.ssv && s.s1CdMax != 0 && s.s1dss == ste::S1DSS_BYPASS;
+      if (!dssBypass) {
+        FetchResult cr = fetchCd(s, req.ssid, req.ssv, cfg_.features, mem_, fresh.cd);
+        r.walkReads += cr.reads;
+        r.latency += cr.latency;
+        stats_.configReads += cr.reads;
+        if (cr.fault != EventId::None) return fault(req, cr.fault, true, r, cr.faultAddr);
+        fresh.hasCd = true;
+      }
+    }
+    cc_->insert(fresh);
+    ce = &fresh;
+  }
+
+  const Ste& s = ce->ste;
+  // Config abort: terminated without an event. Bypass (STE or S1DSS bypass): identity.
+  if (s.config == ste::CFG_ABORT) {
+    ++stats_.aborted;
+    r.outcome = Outcome::Abort;
+    r.servedBy = ServedBy::Abort;
+    return r;
+  }
+  TlbEntry fill;
+  fill.sid = req.sid;
+  fill.ssid = req.ssid;
+  fill.ssv = req.ssv;
+  if (s.config == ste::CFG_BYPASS || !ce->hasCd) {
+    ++stats_.bypassed;
+    fill.bypass = true;
+    fill.vaBase = req.iova & ~0xfffull;
+    fill.paBase = fill.vaBase;
+    fill.pageShift = 12;
+    fill.level = 0;
+    fill.readyAt = now + r.latency;
+    tlb_->insert(fill);
+    r.servedBy = ServedBy::Bypass;
+    r.pa = req.iova & kOutputMask52;
+    r.writable = true;
+    return r;
+  }
+
+  // Stage 1.
+  const ContextDescriptor& cd = ce->cd;
+  S1WalkConfig wc;
+  if (!S1WalkConfig::fromCd(cd, cfg_.features, wc)) return fault(req, EventId::C_BAD_CD, true, r);
+  const AccessAttrs acc = applyStreamOverrides(req.acc, s.privcfg, s.instcfg);
+
+  ++stats_.walks;
+  const WalkResult w = walkStage1(wc, req.iova, acc, mem_);
+  r.walkReads += w.reads;
+  r.latency += w.latency;
+  stats_.walkReads += w.reads;
+  stats_.walkTime += w.latency;
+  r.level = w.level;
+  if (w.fault != EventId::None) {
+    const bool record = !isTranslationFault(w.fault) || cd.r;
+    const uint8_t cls = w.fault == EventId::F_WALK_EABT ? evt::CLASS_TT : evt::CLASS_IN;
+    const uint64_t addr2 = w.fault == EventId::F_WALK_EABT ? w.descAddr : 0;
+    TranslationRequest ev = req;
+    ev.acc = acc;
+    return fault(ev, w.fault, record, r, addr2, cls);
+  }
+  fill.asid = cfg_.features.asid16 ? cd.asid : uint16_t(cd.asid & 0xff);
+  fill.vmid = 0;
+  fill.global = !w.attrs.ng;
+  fill.vaBase = w.vaBase;
+  fill.paBase = w.paBase;
+  fill.pageShift = w.pageShift;
+  fill.level = w.level;
+  fill.attrs = w.attrs;
+  fill.wxn = wc.wxn;
+  fill.uwxn = wc.uwxn;
+  fill.pan = wc.pan;
+  fill.recordFaults = cd.r;
+  fill.privcfg = s.privcfg;
+  fill.instcfg = s.instcfg;
+  fill.readyAt = now + r.latency;
+  tlb_->insert(fill);
+  r.pa = w.pa;
+  r.writable = !w.attrs.readOnly;
+  return r;
+}
+
+}  // namespace smmu

@@ -1,0 +1,134 @@
+// One SMMU instance as pure logic: register frame, stream/CD fetch through a config cache, the
+// TBU TLB, the stage-1 walker, the command queue consumer and the event queue producer. Time is
+// explicit (Tick, picoseconds): every call returns what it cost, so the SystemC wrapper (Smmu)
+// only has to advance simulated time, and unit tests and `smmusim replay` run without a kernel.
+#pragma once
+#include <cstdint>
+#include <memory>
+
+#include "arch/Event.h"
+#include "arch/Types.h"
+#include "mem/PhysMem.h"
+#include "smmu/SmmuConfig.h"
+
+namespace smmu {
+
+struct TranslationRequest {
+  uint32_t sid = 0;
+  uint32_t ssid = 0;
+  bool ssv = false;
+  uint64_t iova = 0;
+  AccessAttrs acc;
+};
+
+enum class ServedBy : uint8_t { Tlb, Walk, Bypass, Fault, Abort };
+
+struct TranslationResult {
+  Outcome outcome = Outcome::Ok;
+  EventId event = EventId::None;  // the fault, also when recording is suppressed
+  bool eventRecorded = false;     // a record was written to the event queue
+  PhysAddr pa = 0;
+  bool writable = false;          // the leaf's effective permission (r or rw)
+  uint8_t level = 0;              // leaf level (0 for bypass)
+  ServedBy servedBy = ServedBy::Tlb;
+  unsigned walkReads = 0;         // memory reads this translation made (config + table walk)
+  Tick latency = 0;               // translation latency, without the data access
+};
+
+}  // namespace smmu
+
+#include <array>
+#include <string>
+
+#include "arch/Command.h"
+#include "arch/QueueIndex.h"
+#include "cache/ConfigCacheIf.h"
+#include "cache/TlbIf.h"
+#include "walk/ConfigFetch.h"
+
+namespace smmu {
+
+// Counters of one SMMU instance (the names are the ones stats.json uses).
+struct SmmuStats {
+  uint64_t translations = 0;
+  uint64_t tlbLookups = 0, tlbHits = 0, tlbMisses = 0, tlbHitsUnderFill = 0;
+  uint64_t configLookups = 0, configHits = 0, configMisses = 0;
+  uint64_t walks = 0;             // table walks started
+  uint64_t walkReads = 0;         // descriptor reads of table walks
+  uint64_t configReads = 0;       // STE / CD / L1 descriptor reads
+  uint64_t bypassed = 0, aborted = 0, faulted = 0;
+  uint64_t eventsRecorded = 0, eventsSuppressed = 0, eventsLost = 0;  // lost: queue full/disabled
+  uint64_t commands = 0, syncs = 0, commandErrors = 0;
+  uint64_t tlbInvalidated = 0, configInvalidated = 0;
+  std::array<uint64_t, 256> faultsById{};  // indexed by EventId
+  Tick walkTime = 0;              // summed walk latency (memory time of walks)
+};
+
+class SmmuCore {
+ public:
+  // tlb / configCache may be supplied (an RTL TLB, another policy); by default a
+  // set-associative LRU of the configured size is built.
+  SmmuCore(const SmmuConfig& cfg, PhysMemIf& mem, std::unique_ptr<TlbIf> tlb = nullptr,
+           std::unique_ptr<ConfigCacheIf> configCache = nullptr);
+  ~SmmuCore();
+
+  const SmmuConfig& config() const { return cfg_; }
+  const SmmuFeatures& features() const { return cfg_.features; }
+
+  // Register frame (offsets relative to the frame base). size is 4 or 8. Unknown offsets read
+  // as zero and ignore writes (RAZ/WI), and are counted.
+  uint64_t readReg(uint32_t offset, unsigned size);
+  void writeReg(uint32_t offset, uint64_t value, unsigned size);
+
+  // Command queue: true when enabled, not in error, and PROD != CONS.
+  bool commandsPending() const;
+  // Consumes up to maxCommands commands; returns the time they took (memory + command_cycles).
+  Tick processCommands(unsigned maxCommands = ~0u);
+
+  // Translates one transaction at simulated time `now` (used for hits on in-flight fills).
+  TranslationResult translate(const TranslationRequest& req, Tick now = 0);
+
+  // Records an event in the event queue (if enabled and not full). Returns true if written.
+  bool recordEvent(const EventRecord& r, Tick* lat = nullptr);
+
+  const SmmuStats& stats() const { return stats_; }
+  TlbIf& tlb() { return *tlb_; }
+  ConfigCacheIf& configCache() { return *cc_; }
+  uint64_t unknownRegisterAccesses() const { return unknownRegs_; }
+
+ private:
+  struct Context;  // resolved configuration of a stream context (see SmmuCore.cpp)
+  uint32_t cmdqCons() const;
+  void cmdqError(uint32_t cerror);
+  void setGerror(uint32_t bit);
+  bool executeCommand(const Command& c, Tick& t);
+  StreamTableConfig streamTable() const;
+  TranslationResult fault(const TranslationRequest& req, EventId id, bool record,
+                          TranslationResult r, uint64_t addr2 = 0, uint8_t cls = 0);
+
+  SmmuConfig cfg_;
+  PhysMemIf& mem_;
+  std::unique_ptr<TlbIf> tlb_;
+  std::unique_ptr<ConfigCacheIf> cc_;
+  SmmuFeatures::Idr idr_{};
+  SmmuStats stats_;
+  uint64_t unknownRegs_ = 0;
+
+  // register state
+  uint32_t cr0_ = 0, cr1_ = 0, cr2_ = 0, gbpa_ = 0, irqCtrl_ = 0;
+  uint32_t gerror_ = 0, gerrorn_ = 0;
+  uint64_t gerrorIrqCfg0_ = 0;
+  uint32_t gerrorIrqCfg1_ = 0, gerrorIrqCfg2_ = 0;
+  uint64_t strtabBase_ = 0;
+  uint32_t strtabBaseCfg_ = 0;
+  uint64_t cmdqBase_ = 0;
+  uint32_t cmdqProd_ = 0, cmdqConsPtr_ = 0, cmdqErr_ = 0;
+  uint64_t evtqBase_ = 0;
+  uint32_t evtqProd_ = 0, evtqCons_ = 0;
+  uint64_t evtqIrqCfg0_ = 0;
+  uint32_t evtqIrqCfg1_ = 0, evtqIrqCfg2_ = 0;
+  uint64_t priqBase_ = 0;
+  uint32_t priqProd_ = 0, priqCons_ = 0;
+};
+
+}  // namespace smmu

@@ -1,0 +1,45 @@
+// Stream table lookup (linear and 2-level), STE checks, and CD fetch (single CD, linear and
+// 2-level CD tables). Pure logic over PhysMemIf; the SMMU wraps it with its config cache.
+#pragma once
+#include <cstdint>
+
+#include "arch/ContextDescriptor.h"
+#include "arch/Features.h"
+#include "arch/Ste.h"
+#include "arch/Types.h"
+#include "mem/PhysMem.h"
+
+namespace smmu {
+
+struct StreamTableConfig {
+  PhysAddr base = 0;        // STRTAB_BASE.ADDR
+  uint8_t log2size = 0;     // STRTAB_BASE_CFG.LOG2SIZE
+  uint8_t split = 0;        // STRTAB_BASE_CFG.SPLIT
+  uint8_t fmt = 0;          // STRTAB_BASE_CFG.FMT (0 linear, 1 2-level)
+};
+
+struct FetchResult {
+  EventId fault = EventId::None;  // C_BAD_STREAMID, F_STE_FETCH, C_BAD_STE, C_BAD_SUBSTREAMID,
+                                  // F_CD_FETCH, C_BAD_CD
+  PhysAddr faultAddr = 0;         // the address whose fetch failed (F_*_FETCH)
+  unsigned reads = 0;             // memory reads made (each descriptor fetch counts once)
+  Tick latency = 0;               // sum of their latencies
+};
+
+// Fetches and checks the STE for sid. On success `out` holds it. An STE with V=0 is C_BAD_STE;
+// a valid STE with a reserved/unsupported Config or fields is C_BAD_STE. Config=abort is
+// returned as success (the caller aborts without an event).
+FetchResult fetchSte(const StreamTableConfig& st, uint32_t sid, const SmmuFeatures& f,
+                     PhysMemIf& mem, Ste& out);
+
+// Checks an STE for the combinations the architecture calls ILLEGAL (C_BAD_STE).
+// Returns nullptr when fine, else a short reason.
+const char* steIllegalReason(const Ste& s, const SmmuFeatures& f);
+
+// Fetches and checks the CD for a stage-1 STE: ssv=false uses S1DSS rules (the caller handles
+// S1DSS terminate/bypass; this fetches CD 0). SSID beyond 2^S1CDMax -> C_BAD_SUBSTREAMID;
+// V=0 or illegal CD -> C_BAD_CD; external abort on a fetch -> F_CD_FETCH.
+FetchResult fetchCd(const Ste& s, uint32_t ssid, bool ssv, const SmmuFeatures& f,
+                    PhysMemIf& mem, ContextDescriptor& out);
+
+}  // namespace smmu
