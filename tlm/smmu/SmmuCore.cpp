@@ -465,8 +465,6 @@ TranslationResult SmmuCore::translate(const TranslationRequest& reqIn, Tick now)
     if (s1) {
       if (!req.ssv && s.s1CdMax != 0 && s.s1dss == ste::S1DSS_TERMINATE)
         return fault(req, EventId::F_STREAM_DISABLED, true, r);
-      if (req.ssv && req.ssid == 0 && s.s1CdMax != 0 && s.s1dss == ste::S1DSS_SSID0)
-        return fault(req, EventId::C_BAD_SUBSTREAMID, true, r);
       const bool dssBypass = !req.ssv && s.s1CdMax != 0 && s.s1dss == ste::S1DSS_BYPASS;
       if (!dssBypass) {
         FetchResult cr = fetchCd(s, req.ssid, req.ssv, cfg_.features, mem_, fresh.cd);

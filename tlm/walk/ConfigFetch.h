@@ -20,15 +20,20 @@ struct StreamTableConfig {
 
 struct FetchResult {
   EventId fault = EventId::None;  // C_BAD_STREAMID, F_STE_FETCH, C_BAD_STE, C_BAD_SUBSTREAMID,
-                                  // F_CD_FETCH, C_BAD_CD
+                                  // F_CD_FETCH, C_BAD_CD, F_STREAM_DISABLED (SSID 0 with
+                                  // S1DSS == SSID0)
   PhysAddr faultAddr = 0;         // the address whose fetch failed (F_*_FETCH)
-  unsigned reads = 0;             // memory reads made (each descriptor fetch counts once)
+  unsigned reads = 0;             // memory reads made (each descriptor fetch counts once,
+                                  // including one that faulted)
   Tick latency = 0;               // sum of their latencies
 };
 
 // Fetches and checks the STE for sid. On success `out` holds it. An STE with V=0 is C_BAD_STE;
-// a valid STE with a reserved/unsupported Config or fields is C_BAD_STE. Config=abort is
-// returned as success (the caller aborts without an event).
+// a valid STE with an ILLEGAL combination (steIllegalReason) is C_BAD_STE. Config=abort is
+// returned as success (the caller aborts without an event). Reserved values that the spec says
+// "behave as" another are normalised in `out`: Config 0b001-0b011 -> abort, S1Fmt 0b11 -> 0,
+// S1DSS 0b11 -> terminate. SID >= 2^MIN(LOG2SIZE, SIDSIZE), or an invalid/short L1STD span,
+// is C_BAD_STREAMID.
 FetchResult fetchSte(const StreamTableConfig& st, uint32_t sid, const SmmuFeatures& f,
                      PhysMemIf& mem, Ste& out);
 
@@ -37,8 +42,10 @@ FetchResult fetchSte(const StreamTableConfig& st, uint32_t sid, const SmmuFeatur
 const char* steIllegalReason(const Ste& s, const SmmuFeatures& f);
 
 // Fetches and checks the CD for a stage-1 STE: ssv=false uses S1DSS rules (the caller handles
-// S1DSS terminate/bypass; this fetches CD 0). SSID beyond 2^S1CDMax -> C_BAD_SUBSTREAMID;
-// V=0 or illegal CD -> C_BAD_CD; external abort on a fetch -> F_CD_FETCH.
+// S1DSS terminate/bypass; this fetches CD 0). SSID beyond 2^S1CDMax (or any SSID when
+// S1CDMax == 0) or an L1CD with V=0 -> C_BAD_SUBSTREAMID; V=0 or illegal CD (fromCd, or CD.S
+// with STE.S1STALLD) -> C_BAD_CD; external abort on a fetch -> F_CD_FETCH. `out` holds the CD
+// whenever one was read.
 FetchResult fetchCd(const Ste& s, uint32_t ssid, bool ssv, const SmmuFeatures& f,
                     PhysMemIf& mem, ContextDescriptor& out);
 

@@ -67,7 +67,11 @@ struct WalkResult {
 
 // Walks the table for va. Performs the permission check for `acc` too (F_PERMISSION), and the
 // AF check (F_ACCESS unless affd/ha). With ha the walker sets AF in the leaf in memory (one
-// write, counted in `writes`); hardware dirty-state update (hd) comes with the HTTU work.
+// write, counted in `writes`) when the access does not fault; hardware dirty-state update (hd)
+// comes with the HTTU work. vaBase is the canonical VA (a TBI tag replaced by the sign of bit
+// 55). The contiguous hint is ignored (the result is the single page/block). Fault order:
+// Translation, Address size, Access flag, Permission; a failed descriptor read or AF write is
+// F_WALK_EABT with descAddr.
 WalkResult walkStage1(const S1WalkConfig& cfg, uint64_t va, const AccessAttrs& acc,
                       PhysMemIf& mem);
 
@@ -79,7 +83,7 @@ EventId checkPermission(const LeafAttrs& a, const S1WalkConfig& cfg, const Acces
 struct WalkGeometry {
   unsigned granuleShift;  // 12, 14, 16
   unsigned bitsPerLevel;  // 9, 11, 13
-  int startLevel;         // 0..3 (-1 for 52-bit 4K, not supported here)
+  int startLevel;         // 0..3; -1 when not walkable (52-bit 4K/LPA2, or nothing to resolve)
   unsigned inputBits;     // 64 - TxSZ
   // log2 of the region one descriptor at `level` maps.
   unsigned levelShift(int level) const { return granuleShift + bitsPerLevel * (3 - level); }
@@ -88,7 +92,9 @@ struct WalkGeometry {
   bool blockAllowed(int level, unsigned oasBits) const;
 };
 WalkGeometry walkGeometry(Granule g, unsigned tsz);
-// Legal T0SZ range for a granule: [minTsz, maxTsz] (16..39 for 4K, 16..47 16K? see .cpp).
+// Legal CD TxSZ for a granule on an SMMU without SMMU_IDR3.STT: [16, 39] for every granule, or
+// [12, 39] for 64 KB when vax52 (IHI 0070 CD.T0SZ). (The walker itself accepts the wider
+// FEAT_TTST-style range, up to 48 / 47 for 64 KB, so that start level 3 is reachable.)
 bool tszValid(Granule g, unsigned tsz, bool vax52);
 
 }  // namespace smmu

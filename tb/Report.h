@@ -1,0 +1,46 @@
+// Results of a run: the stats.json document and the human summary. Everything in stats.json is
+// a function of the scenario and seed (no host times), so equal inputs give identical bytes.
+#pragma once
+#include <nlohmann/json.hpp>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "Device.h"
+#include "Scenario.h"
+#include "smmu/SmmuCore.h"
+
+namespace smmu::tb {
+
+struct DeviceRecord {
+  std::string name;
+  std::string group;
+  std::string smmu;
+  std::string pattern;
+  uint32_t sid = 0;
+  bool ssv = false;
+  uint32_t ssid = 0;
+  const DeviceStats* stats = nullptr;
+};
+
+struct SmmuRecord {
+  std::string name;
+  const SmmuStats* stats = nullptr;
+  uint64_t tableBytes = 0;     // translation tables the host built for this instance
+  uint64_t hostCommands = 0;   // commands the host agent issued
+};
+
+struct RunRecord {
+  const Scenario* scenario = nullptr;
+  std::vector<DeviceRecord> devices;
+  std::vector<SmmuRecord> smmus;
+  double simTimeNs = 0;
+  uint64_t memoryPages = 0;     // pages the memory model holds at the end
+  uint64_t eventsDrained = 0;   // event records the host read back from the event queues
+};
+
+nlohmann::json latencyJson(const LatencyHistogram& h);  // {min,mean,p50,p90,p99,max} in ns
+nlohmann::json makeStatsJson(const RunRecord& run);
+void printSummary(std::ostream& os, const RunRecord& run, double hostSeconds);
+
+}  // namespace smmu::tb

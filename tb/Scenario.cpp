@@ -1,0 +1,1187 @@
+#include "Scenario.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <functional>
+#include <limits>
+#include <map>
+#include <set>
+#include <sstream>
+#include <type_traits>
+
+#include "DefaultScenario.h"
+
+namespace smmu {
+
+ScenarioError::ScenarioError(std::string file, unsigned line, unsigned column, std::string path,
+                             std::string message, std::string prefix)
+    : std::runtime_error([&] {
+        std::string w = prefix;
+        if (!file.empty()) {
+          w += file;
+          if (line) w += ":" + std::to_string(line) + ":" + std::to_string(column);
+          w += ": ";
+        }
+        if (!path.empty()) w += path + ": ";
+        return w + message;
+      }()),
+      file_(std::move(file)),
+      line_(line),
+      column_(column),
+      path_(std::move(path)),
+      message_(std::move(message)) {}
+
+// ---------------------------------------------------------------------------------------------
+// Sizes and names
+// ---------------------------------------------------------------------------------------------
+namespace {
+
+constexpr uint64_t KiB = 1024, MiB = KiB * 1024, GiB = MiB * 1024, TiB = GiB * 1024;
+
+std::string lower(std::string s) {
+  for (auto& ch : s) ch = char(std::tolower((unsigned char)ch));
+  return s;
+}
+
+std::string trim(const std::string& s) {
+  size_t b = 0, e = s.size();
+  while (b < e && std::isspace((unsigned char)s[b])) ++b;
+  while (e > b && std::isspace((unsigned char)s[e - 1])) --e;
+  return s.substr(b, e - b);
+}
+
+std::string hex(uint64_t v) {
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "0x%llx", (unsigned long long)v);
+  return buf;
+}
+
+// Unsigned integer: decimal, 0x hex or 0b binary, '_' between digits; with allowSuffix a binary
+// unit may follow (B, K/KiB, M/MiB, G/GiB, T/TiB, case-insensitive).
+bool parseUnsigned(const std::string& text, bool allowSuffix, uint64_t& out, std::string& err) {
+  const std::string what = allowSuffix
+                               ? "a size (bytes: 4096, 0x1000, 64KiB, 2MiB, 1G)"
+                               : "an unsigned integer";
+  const std::string s = trim(text);
+  size_t i = 0;
+  if (i < s.size() && s[i] == '+') ++i;
+  if (i < s.size() && s[i] == '-') {
+    err = "expected " + what + ", got negative '" + text + "'";
+    return false;
+  }
+  unsigned base = 10;
+  if (i + 1 < s.size() && s[i] == '0' && (s[i + 1] == 'x' || s[i + 1] == 'X')) {
+    base = 16;
+    i += 2;
+  } else if (i + 1 < s.size() && s[i] == '0' && (s[i + 1] == 'b' || s[i + 1] == 'B') &&
+             i + 2 < s.size() && (s[i + 2] == '0' || s[i + 2] == '1')) {
+    base = 2;
+    i += 2;
+  }
+  uint64_t v = 0;
+  unsigned digits = 0;
+  bool overflow = false;
+  for (; i < s.size(); ++i) {
+    const char ch = s[i];
+    if (ch == '_' && digits) continue;
+    unsigned d;
+    if (ch >= '0' && ch <= '9') d = unsigned(ch - '0');
+    else if (base == 16 && ch >= 'a' && ch <= 'f') d = unsigned(ch - 'a' + 10);
+    else if (base == 16 && ch >= 'A' && ch <= 'F') d = unsigned(ch - 'A' + 10);
+    else break;
+    if (d >= base) break;
+    overflow |= __builtin_mul_overflow(v, uint64_t(base), &v);
+    overflow |= __builtin_add_overflow(v, uint64_t(d), &v);
+    ++digits;
+  }
+  if (!digits) {
+    err = "expected " + what + ", got '" + text + "'";
+    return false;
+  }
+  std::string unit = lower(trim(s.substr(i)));
+  uint64_t mult = 1;
+  if (!unit.empty()) {
+    static const std::map<std::string, uint64_t> kUnits = {
+        {"b", 1},        {"k", KiB},   {"kib", KiB}, {"m", MiB}, {"mib", MiB},
+        {"g", GiB},      {"gib", GiB}, {"t", TiB},   {"tib", TiB}};
+    auto it = kUnits.find(unit);
+    if (!allowSuffix || it == kUnits.end()) {
+      if (allowSuffix && (unit == "kb" || unit == "mb" || unit == "gb" || unit == "tb")) {
+        err = "ambiguous unit in '" + text + "': write KiB/MiB/GiB/TiB (or K/M/G/T), powers "
+              "of 1024";
+      } else {
+        err = "expected " + what + ", got '" + text + "'";
+      }
+      return false;
+    }
+    mult = it->second;
+  }
+  overflow |= __builtin_mul_overflow(v, mult, &v);
+  if (overflow) {
+    err = "value '" + text + "' does not fit in 64 bits";
+    return false;
+  }
+  out = v;
+  return true;
+}
+
+bool validName(const std::string& n) {
+  if (n.empty()) return false;
+  for (char ch : n)
+    if (!(std::isalnum((unsigned char)ch) || ch == '_' || ch == '-')) return false;
+  return true;
+}
+
+std::string joinNames(const std::vector<std::string>& v) {
+  std::string s;
+  for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
+  return s;
+}
+
+unsigned editDistance(const std::string& a, const std::string& b) {
+  std::vector<unsigned> prev(b.size() + 1), cur(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) prev[j] = unsigned(j);
+  for (size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = unsigned(i);
+    for (size_t j = 1; j <= b.size(); ++j)
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1])});
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+uint64_t roundUp(uint64_t v, uint64_t a) { return (v + a - 1) / a * a; }
+
+}  // namespace
+
+std::string formatSize(uint64_t b) {
+  static const std::pair<uint64_t, const char*> kUnits[] = {
+      {TiB, "TiB"}, {GiB, "GiB"}, {MiB, "MiB"}, {KiB, "KiB"}};
+  if (b)
+    for (const auto& [u, name] : kUnits)
+      if (b % u == 0) return std::to_string(b / u) + name;
+  return std::to_string(b);
+}
+
+bool parseSize(const std::string& text, uint64_t& out, std::string* error) {
+  std::string err;
+  const bool ok = parseUnsigned(text, true, out, err);
+  if (!ok && error) *error = err;
+  return ok;
+}
+
+std::string_view granuleName(Granule g) {
+  return g == Granule::k4K ? "4K" : g == Granule::k16K ? "16K" : "64K";
+}
+
+std::string_view streamTableName(StreamTableFormat f) {
+  return f == StreamTableFormat::Linear ? "linear" : "2level";
+}
+
+std::string_view httuName(unsigned httu) {
+  return httu == 0 ? "none" : httu == 1 ? "af" : httu == 2 ? "af_dirty" : "?";
+}
+
+// ---------------------------------------------------------------------------------------------
+// Schema: one table per struct, used for reading, writing, overrides and the reference
+// ---------------------------------------------------------------------------------------------
+namespace {
+
+using Mark = YAML::Mark;
+
+struct FieldError {
+  std::string path, message;
+  Mark mark;
+};
+
+[[noreturn]] void fail(std::string path, std::string message, Mark mark = Mark::null_mark()) {
+  throw FieldError{std::move(path), std::move(message), mark};
+}
+
+struct Ctx {
+  std::string path;
+  std::map<std::string, Mark>* marks = nullptr;  // where each path was read (null: overrides)
+  Ctx child(const std::string& key) const { return {path.empty() ? key : path + "." + key, marks}; }
+  Ctx element(size_t i) const { return {path + "[" + std::to_string(i) + "]", marks}; }
+  void note(const Mark& m) const {
+    if (marks && !m.is_null()) (*marks)[path] = m;
+  }
+};
+
+struct PathTok {
+  std::string key;
+  bool hasIndex = false;
+  std::string index;
+};
+using Path = std::vector<PathTok>;
+
+std::string kindName(const YAML::Node& n) {
+  switch (n.Type()) {
+    case YAML::NodeType::Map: return "map";
+    case YAML::NodeType::Sequence: return "list";
+    case YAML::NodeType::Scalar: return "scalar '" + n.Scalar() + "'";
+    case YAML::NodeType::Null: return "null";
+    default: return "undefined value";
+  }
+}
+
+std::string scalarText(const YAML::Node& n, const Ctx& c, const std::string& expected) {
+  if (n.IsNull()) fail(c.path, "missing value (expected " + expected + ")", n.Mark());
+  if (!n.IsScalar()) fail(c.path, "expected " + expected + ", got a " + kindName(n), n.Mark());
+  return n.Scalar();
+}
+
+// A scalar type: how to read it from a node and how to write it.
+template <class T>
+struct Codec {
+  std::string kind;
+  std::function<T(const YAML::Node&, const Ctx&)> read;
+  std::function<std::string(const T&)> text;
+};
+
+enum class IntStyle { Decimal, Size, Hex };
+
+template <class T>
+Codec<T> intCodec(IntStyle style) {
+  const bool suffix = style != IntStyle::Decimal;
+  return {style == IntStyle::Decimal ? "integer" : style == IntStyle::Size ? "size" : "address",
+          [suffix](const YAML::Node& n, const Ctx& c) -> T {
+            const std::string t =
+                scalarText(n, c, suffix ? "a size" : "an unsigned integer");
+            uint64_t v = 0;
+            std::string err;
+            if (!parseUnsigned(t, suffix, v, err)) fail(c.path, err, n.Mark());
+            constexpr uint64_t kMax = std::numeric_limits<T>::max();
+            if (v > kMax)
+              fail(c.path, "value " + t + " is too large (at most " + std::to_string(kMax) + ")",
+                   n.Mark());
+            return T(v);
+          },
+          [style](const T& v) -> std::string {
+            return style == IntStyle::Size  ? formatSize(v)
+                   : style == IntStyle::Hex ? hex(v)
+                                            : std::to_string(v);
+          }};
+}
+
+Codec<std::string> stringCodec(bool nullIsEmpty = false) {
+  return {"string",
+          [nullIsEmpty](const YAML::Node& n, const Ctx& c) -> std::string {
+            if (nullIsEmpty && n.IsNull()) return {};
+            return scalarText(n, c, "a string");
+          },
+          [](const std::string& v) { return v; }};
+}
+
+Codec<double> doubleCodec() {
+  return {"number",
+          [](const YAML::Node& n, const Ctx& c) -> double {
+            const std::string t = trim(scalarText(n, c, "a number"));
+            double v = 0;
+            const char* b = t.data();
+            const char* e = b + t.size();
+            if (b != e && *b == '+') ++b;
+            auto r = std::from_chars(b, e, v);
+            if (t.empty() || r.ec != std::errc() || r.ptr != e || !std::isfinite(v))
+              fail(c.path, "expected a number, got '" + n.Scalar() + "'", n.Mark());
+            return v;
+          },
+          [](const double& v) {
+            char buf[64];
+            auto r = std::to_chars(buf, buf + sizeof buf, v);  // shortest exact round trip
+            return std::string(buf, r.ptr);
+          }};
+}
+
+Codec<bool> boolCodec() {
+  return {"bool",
+          [](const YAML::Node& n, const Ctx& c) -> bool {
+            const std::string t = lower(trim(scalarText(n, c, "true or false")));
+            if (t == "true" || t == "yes" || t == "on") return true;
+            if (t == "false" || t == "no" || t == "off") return false;
+            fail(c.path, "expected true or false, got '" + n.Scalar() + "'", n.Mark());
+          },
+          [](const bool& v) { return std::string(v ? "true" : "false"); }};
+}
+
+// A value from a fixed list of names.
+template <class T>
+Codec<T> enumCodec(std::vector<std::pair<std::string, T>> names) {
+  return {"one of: " +
+              [&] {
+                std::string s;
+                for (const auto& p : names) s += (s.empty() ? "" : " | ") + p.first;
+                return s;
+              }(),
+          [names](const YAML::Node& n, const Ctx& c) -> T {
+            std::vector<std::string> valid;
+            for (const auto& p : names) valid.push_back(p.first);
+            const std::string t = scalarText(n, c, "one of " + joinNames(valid));
+            for (const auto& p : names)
+              if (p.first == t) return p.second;
+            fail(c.path, "unknown value '" + t + "' (expected " + joinNames(valid) + ")",
+                 n.Mark());
+          },
+          [names](const T& v) {
+            for (const auto& p : names)
+              if (p.second == v) return p.first;
+            return std::string("?");
+          }};
+}
+
+// A name from trafficPatternNames(), kept as a string.
+Codec<std::string> patternCodec() {
+  std::string kind;
+  for (const auto& n : trafficPatternNames()) kind += (kind.empty() ? "" : " | ") + n;
+  return {"one of: " + kind,
+          [](const YAML::Node& n, const Ctx& c) -> std::string {
+            const auto& names = trafficPatternNames();
+            const std::string t = scalarText(n, c, "one of " + joinNames(names));
+            if (std::find(names.begin(), names.end(), t) == names.end())
+              fail(c.path, "unknown value '" + t + "' (expected " + joinNames(names) + ")",
+                   n.Mark());
+            return t;
+          },
+          [](const std::string& v) { return v; }};
+}
+
+// An optional 32-bit integer: `keyword` (or null) for none.
+Codec<std::optional<uint32_t>> optionalCodec(std::string keyword) {
+  return {keyword + " or integer",
+          [keyword](const YAML::Node& n, const Ctx& c) -> std::optional<uint32_t> {
+            if (n.IsNull()) return std::nullopt;
+            const std::string t = scalarText(n, c, keyword + " or an unsigned integer");
+            if (trim(t) == keyword) return std::nullopt;
+            uint64_t v = 0;
+            std::string err;
+            if (!parseUnsigned(t, false, v, err))
+              fail(c.path, "expected " + keyword + " or an unsigned integer, got '" + t + "'",
+                   n.Mark());
+            if (v > UINT32_MAX)
+              fail(c.path, "value " + t + " is too large (at most 4294967295)", n.Mark());
+            return uint32_t(v);
+          },
+          [keyword](const std::optional<uint32_t>& v) {
+            return v ? std::to_string(*v) : keyword;
+          }};
+}
+
+bool granuleFromText(const std::string& t, Granule& g) {
+  uint64_t v = 0;
+  std::string err;
+  if (!parseUnsigned(t, true, v, err)) return false;
+  if (v == 4 * KiB) g = Granule::k4K;
+  else if (v == 16 * KiB) g = Granule::k16K;
+  else if (v == 64 * KiB) g = Granule::k64K;
+  else return false;
+  return true;
+}
+
+Codec<Granule> granuleCodec() {
+  return {"4K | 16K | 64K",
+          [](const YAML::Node& n, const Ctx& c) -> Granule {
+            const std::string t = scalarText(n, c, "a granule (4K, 16K, 64K)");
+            Granule g;
+            if (!granuleFromText(t, g))
+              fail(c.path, "unknown value '" + t + "' (expected 4K, 16K, 64K)", n.Mark());
+            return g;
+          },
+          [](const Granule& g) { return std::string(granuleName(g)); }};
+}
+
+Codec<unsigned> httuCodec() {
+  return {"none | af | af_dirty",
+          [](const YAML::Node& n, const Ctx& c) -> unsigned {
+            const std::string t = trim(scalarText(n, c, "none, af or af_dirty"));
+            for (unsigned h = 0; h < 3; ++h)
+              if (t == httuName(h) || t == std::to_string(h)) return h;
+            fail(c.path, "unknown value '" + t + "' (expected none, af, af_dirty)", n.Mark());
+          },
+          [](const unsigned& h) { return std::string(httuName(h)); }};
+}
+
+Codec<ProgressMode> progressCodec() {
+  return enumCodec<ProgressMode>(
+      {{"auto", ProgressMode::Auto}, {"on", ProgressMode::On}, {"off", ProgressMode::Off}});
+}
+
+// ---- fields ----
+template <class S>
+struct Field {
+  std::string key, kind, doc;
+  std::function<void(S&, const YAML::Node&, const Ctx&)> read;
+  std::function<void(YAML::Emitter&, const S&)> emit;
+  // Struct and list fields: continue an override path below this field (toks[pos] is the
+  // token naming this field).
+  std::function<void(S&, const Path&, size_t, const YAML::Node&, const Ctx&)> descend;
+  // Struct and list fields: append the reference lines of the nested keys.
+  std::function<void(std::string&, const std::string&)> nestedReference;
+};
+template <class S>
+using Schema = std::vector<Field<S>>;
+
+template <class S>
+const Field<S>* findField(const Schema<S>& schema, const std::string& key) {
+  for (const auto& f : schema)
+    if (f.key == key) return &f;
+  return nullptr;
+}
+
+template <class S>
+std::string unknownKey(const Schema<S>& schema, const std::string& key) {
+  std::vector<std::string> keys;
+  std::string best;
+  unsigned bestD = 3;
+  for (const auto& f : schema) {
+    keys.push_back(f.key);
+    const unsigned d = editDistance(key, f.key);
+    if (d < bestD) bestD = d, best = f.key;
+  }
+  std::string m = "unknown key '" + key + "'";
+  if (!best.empty()) m += ", did you mean '" + best + "'?";
+  return m + " (valid keys: " + joinNames(keys) + ")";
+}
+
+template <class S>
+void readStruct(const Schema<S>& schema, S& s, const YAML::Node& n, const Ctx& c) {
+  c.note(n.Mark());
+  if (n.IsNull()) return;  // "memory:" with nothing: all defaults
+  if (!n.IsMap()) fail(c.path, "expected a map of keys, got a " + kindName(n), n.Mark());
+  std::set<std::string> seen;
+  for (auto it = n.begin(); it != n.end(); ++it) {
+    const YAML::Node k = it->first, v = it->second;
+    if (!k.IsScalar()) fail(c.path, "expected a key, got a " + kindName(k), k.Mark());
+    const std::string key = k.Scalar();
+    const Field<S>* f = findField(schema, key);
+    if (!f) fail(c.path, unknownKey(schema, key), k.Mark());
+    const Ctx cc = c.child(key);
+    if (!seen.insert(key).second) fail(cc.path, "duplicate key", k.Mark());
+    // A missing value ("key:" and nothing) is reported at its key.
+    const Mark at = v.IsNull() || v.Mark().is_null() ? k.Mark() : v.Mark();
+    cc.note(at);
+    try {
+      f->read(s, v, cc);
+    } catch (FieldError& e) {
+      if (v.IsNull() && e.path == cc.path) e.mark = at;
+      throw;
+    }
+  }
+}
+
+template <class S>
+void emitStruct(const Schema<S>& schema, YAML::Emitter& e, const S& s) {
+  e << YAML::BeginMap;
+  for (const auto& f : schema) {
+    e << YAML::Key << f.key << YAML::Value;
+    f.emit(e, s);
+  }
+  e << YAML::EndMap;
+}
+
+template <class S>
+void setPath(const Schema<S>& schema, S& s, const Path& toks, size_t pos, const YAML::Node& value,
+             const Ctx& c) {
+  const PathTok& t = toks[pos];
+  const Field<S>* f = findField(schema, t.key);
+  if (!f) fail(c.path, unknownKey(schema, t.key));
+  const Ctx cc = c.child(t.key);
+  if (f->descend) return f->descend(s, toks, pos, value, cc);
+  if (t.hasIndex) fail(cc.path, "is not a list");
+  if (pos + 1 != toks.size()) fail(cc.path, "is a value, not a map of keys");
+  f->read(s, value, cc);
+}
+
+template <class S>
+void appendReference(const Schema<S>& schema, std::string& out, const std::string& prefix) {
+  const S def{};
+  for (const auto& f : schema) {
+    const std::string path = prefix + f.key;
+    if (f.nestedReference) {
+      out += path + "  (" + f.kind + ")  " + f.doc + "\n";
+      f.nestedReference(out, path);
+      continue;
+    }
+    YAML::Emitter e;
+    f.emit(e, def);
+    out += path + "  (" + f.kind + ", default " + e.c_str() + ")  " + f.doc + "\n";
+  }
+}
+
+template <class S, class T>
+Field<S> scalar(const char* key, T S::*m, Codec<T> codec, const char* doc) {
+  Field<S> f;
+  f.key = key;
+  f.kind = codec.kind;
+  f.doc = doc;
+  f.read = [m, r = codec.read](S& s, const YAML::Node& n, const Ctx& c) { s.*m = r(n, c); };
+  f.emit = [m, t = codec.text](YAML::Emitter& e, const S& s) { e << t(s.*m); };
+  return f;
+}
+
+template <class S, class T>
+Field<S> structField(const char* key, T S::*m, const Schema<T>& (*schema)(), const char* doc) {
+  Field<S> f;
+  f.key = key;
+  f.kind = "map";
+  f.doc = doc;
+  f.read = [m, schema](S& s, const YAML::Node& n, const Ctx& c) {
+    readStruct(schema(), s.*m, n, c);
+  };
+  f.emit = [m, schema](YAML::Emitter& e, const S& s) { emitStruct(schema(), e, s.*m); };
+  f.descend = [m, schema](S& s, const Path& toks, size_t pos, const YAML::Node& v,
+                          const Ctx& c) {
+    if (toks[pos].hasIndex) fail(c.path, "is not a list");
+    if (pos + 1 == toks.size()) return readStruct(schema(), s.*m, v, c);  // overlay
+    setPath(schema(), s.*m, toks, pos + 1, v, c);
+  };
+  f.nestedReference = [schema](std::string& out, const std::string& path) {
+    appendReference(schema(), out, path + ".");
+  };
+  return f;
+}
+
+template <class T, class = void>
+struct HasName : std::false_type {};
+template <class T>
+struct HasName<T, std::void_t<decltype(std::declval<T>().name)>> : std::true_type {};
+
+template <class S, class T>
+Field<S> listField(const char* key, std::vector<T> S::*m, const Schema<T>& (*schema)(),
+                   bool flowItems, const char* doc) {
+  Field<S> f;
+  f.key = key;
+  f.kind = "list of maps";
+  f.doc = doc;
+  auto readItems = [schema](const YAML::Node& n, const Ctx& c) {
+    if (!n.IsSequence()) fail(c.path, "expected a list, got a " + kindName(n), n.Mark());
+    std::vector<T> items;
+    for (size_t i = 0; i < n.size(); ++i) {
+      T item{};
+      readStruct(schema(), item, n[i], c.element(i));
+      items.push_back(std::move(item));
+    }
+    return items;
+  };
+  f.read = [m, readItems](S& s, const YAML::Node& n, const Ctx& c) { s.*m = readItems(n, c); };
+  f.emit = [m, schema, flowItems](YAML::Emitter& e, const S& s) {
+    e << YAML::BeginSeq;
+    for (const auto& item : s.*m) {
+      if (flowItems) e << YAML::Flow;
+      emitStruct(schema(), e, item);
+    }
+    e << YAML::EndSeq;
+  };
+  f.descend = [m, schema, key, readItems](S& s, const Path& toks, size_t pos, const YAML::Node& v,
+                               const Ctx& c) {
+    const PathTok& t = toks[pos];
+    auto& items = s.*m;
+    if (!t.hasIndex) {
+      if (pos + 1 != toks.size())
+        fail(c.path, std::string("is a list: select an element, e.g. ") + key + "[0]");
+      items = readItems(v, c);  // a list replaces the list
+      return;
+    }
+    size_t idx = items.size();
+    uint64_t num = 0;
+    std::string err;
+    if (parseUnsigned(t.index, false, num, err)) {
+      idx = num < items.size() ? size_t(num) : items.size();
+      if (idx == items.size())
+        fail(c.path, "index " + t.index + " out of range (" + std::to_string(items.size()) +
+                         " elements)");
+    } else {
+      if constexpr (HasName<T>::value) {
+        for (size_t i = 0; i < items.size(); ++i)
+          if (items[i].name == t.index) idx = i;
+      }
+      if (idx == items.size()) fail(c.path, "no element named '" + t.index + "'");
+    }
+    Ctx ec{c.path + "[" + std::to_string(idx) + "]", c.marks};
+    if (pos + 1 == toks.size()) return readStruct(schema(), items[idx], v, ec);  // overlay
+    setPath(schema(), items[idx], toks, pos + 1, v, ec);
+  };
+  f.nestedReference = [schema](std::string& out, const std::string& path) {
+    appendReference(schema(), out, path + "[].");
+  };
+  return f;
+}
+
+// ---- the schemas ----
+const Schema<MemRegion>& regionSchema() {
+  static const Schema<MemRegion> s = {
+      scalar("base", &MemRegion::base, intCodec<uint64_t>(IntStyle::Hex),
+             "physical base address, 4 KiB aligned"),
+      scalar("size", &MemRegion::size, intCodec<uint64_t>(IntStyle::Size),
+             "bytes, a multiple of 4 KiB"),
+  };
+  return s;
+}
+
+const Schema<MemorySpec>& memorySchema() {
+  static const Schema<MemorySpec> s = {
+      scalar("latency_ns", &MemorySpec::latencyNs, intCodec<uint64_t>(IntStyle::Decimal),
+             "latency of one memory access, ns"),
+      listField("regions", &MemorySpec::regions, regionSchema, true,
+                "RAM regions [{base, size}], non-overlapping"),
+  };
+  return s;
+}
+
+Field<SmmuSpec> granulesField() {
+  Field<SmmuSpec> f;
+  f.key = "granules";
+  f.kind = "list of 4K | 16K | 64K";
+  f.doc = "translation granules the SMMU supports (IDR5.GRAN4K/16K/64K)";
+  f.read = [](SmmuSpec& s, const YAML::Node& n, const Ctx& c) {
+    if (!n.IsSequence()) fail(c.path, "expected a list of granules, got a " + kindName(n),
+                              n.Mark());
+    SmmuSpec t = s;
+    t.gran4k = t.gran16k = t.gran64k = false;
+    for (size_t i = 0; i < n.size(); ++i) {
+      const Granule g = granuleCodec().read(n[i], c.element(i));
+      (g == Granule::k4K ? t.gran4k : g == Granule::k16K ? t.gran16k : t.gran64k) = true;
+    }
+    s.gran4k = t.gran4k, s.gran16k = t.gran16k, s.gran64k = t.gran64k;
+  };
+  f.emit = [](YAML::Emitter& e, const SmmuSpec& s) {
+    e << YAML::Flow << YAML::BeginSeq;
+    for (Granule g : {Granule::k4K, Granule::k16K, Granule::k64K})
+      if (s.supports(g)) e << std::string(granuleName(g));
+    e << YAML::EndSeq;
+  };
+  return f;
+}
+
+const Schema<SmmuSpec>& smmuSchema() {
+  using S = SmmuSpec;
+  auto u = [] { return intCodec<unsigned>(IntStyle::Decimal); };
+  static const Schema<SmmuSpec> s = {
+      scalar("name", &S::name, stringCodec(), "unique name (letters, digits, _ -)"),
+      scalar("reg_base", &S::regBase, intCodec<uint64_t>(IntStyle::Hex),
+             "register frame base (2 x 64 KiB pages), 64 KiB aligned"),
+      scalar("oas_bits", &S::oasBits, u(), "output address size: 32 36 40 42 44 48 52"),
+      scalar("sid_bits", &S::sidBits, u(), "StreamID bits (IDR1.SIDSIZE), 0..32"),
+      scalar("ssid_bits", &S::ssidBits, u(), "SubstreamID bits (IDR1.SSIDSIZE), 0..20"),
+      granulesField(),
+      scalar("httu", &S::httu, httuCodec(), "hardware table update: none, af, af_dirty"),
+      scalar("ats", &S::ats, boolCodec(), "ATS supported (IDR0.ATS)"),
+      scalar("pri", &S::pri, boolCodec(), "PRI supported (IDR0.PRI); needs ats"),
+      scalar("tlb_entries", &S::tlbEntries, u(), "TBU TLB entries"),
+      scalar("tlb_ways", &S::tlbWays, u(), "TBU TLB ways (0 = fully associative)"),
+      scalar("config_cache_entries", &S::configCacheEntries, u(), "TCU config cache entries"),
+      scalar("config_cache_ways", &S::configCacheWays, u(),
+             "TCU config cache ways (0 = fully associative)"),
+      scalar("clock_period_ps", &S::clockPeriodPs, intCodec<uint64_t>(IntStyle::Decimal),
+             "SMMU clock period, ps"),
+      scalar("tlb_lookup_cycles", &S::tlbLookupCycles, u(), "TBU TLB lookup, cycles"),
+      scalar("walker_issue_cycles", &S::walkerIssueCycles, u(),
+             "TBU->TCU request and walker dispatch, cycles"),
+      scalar("config_lookup_cycles", &S::configLookupCycles, u(),
+             "TCU config cache lookup, cycles"),
+      scalar("command_cycles", &S::commandCycles, u(), "consuming one CMDQ command, cycles"),
+      scalar("stream_table", &S::streamTable,
+             enumCodec<StreamTableFormat>(
+                 {{"linear", StreamTableFormat::Linear}, {"2level", StreamTableFormat::TwoLevel}}),
+             "stream table format offered (IDR0.ST_LEVEL)"),
+  };
+  return s;
+}
+
+const Schema<DeviceGroup>& deviceSchema() {
+  using D = DeviceGroup;
+  static const Schema<DeviceGroup> s = {
+      scalar("name", &D::name, stringCodec(), "unique group name (letters, digits, _ -)"),
+      scalar("count", &D::count, intCodec<uint32_t>(IntStyle::Decimal), "devices in the group"),
+      scalar("smmu", &D::smmu, stringCodec(true), "name of the SMMU (empty: the first)"),
+      scalar("sid_base", &D::sidBase, optionalCodec("auto"),
+             "StreamID of the first device; auto: after the previous groups on the SMMU"),
+      scalar("ssid", &D::ssid, optionalCodec("none"),
+             "SubstreamID of the devices' accesses; none: no substream"),
+      scalar("pattern", &D::pattern, patternCodec(), "address pattern"),
+      scalar("footprint_bytes", &D::footprintBytes, intCodec<uint64_t>(IntStyle::Size),
+             "bytes of buffer each device touches, a multiple of access_bytes"),
+      scalar("access_bytes", &D::accessBytes, intCodec<uint32_t>(IntStyle::Size),
+             "bytes per transaction, a power of two <= 4096"),
+      scalar("stride_bytes", &D::strideBytes, intCodec<uint64_t>(IntStyle::Size),
+             "strided: distance between accesses, a multiple of access_bytes"),
+      scalar("zipf_s", &D::zipfS, doubleCodec(), "zipf: exponent s >= 0 over the buffer's pages"),
+      scalar("write_fraction", &D::writeFraction, doubleCodec(),
+             "probability that an access is a write, 0..1"),
+      scalar("outstanding", &D::outstanding, intCodec<uint32_t>(IntStyle::Decimal),
+             "transactions in flight per device"),
+      scalar("transactions", &D::transactions, intCodec<uint64_t>(IntStyle::Decimal),
+             "transactions per device"),
+      scalar("think_ns", &D::thinkNs, intCodec<uint64_t>(IntStyle::Decimal),
+             "gap between two issues of a device, ns"),
+      scalar("page_size", &D::pageSize, intCodec<uint64_t>(IntStyle::Size),
+             "mapping size of the buffer: 4K 2M 1G (4K granule), 16K 32M, 64K 512M"),
+      scalar("granule", &D::granule, granuleCodec(), "translation granule of the device's tables"),
+      scalar("iova_base", &D::iovaBase, intCodec<uint64_t>(IntStyle::Hex),
+             "IOVA of the buffer, aligned to page_size"),
+  };
+  return s;
+}
+
+const Schema<RunSpec>& runSchema() {
+  static const Schema<RunSpec> s = {
+      scalar("progress", &RunSpec::progress, progressCodec(),
+             "progress line on stderr: auto (if a terminal), on, off"),
+  };
+  return s;
+}
+
+const Schema<Scenario>& scenarioSchema() {
+  static const Schema<Scenario> s = {
+      scalar("name", &Scenario::name, stringCodec(), "scenario name"),
+      scalar("seed", &Scenario::seed, intCodec<uint64_t>(IntStyle::Decimal),
+             "seed of every device's traffic"),
+      structField("memory", &Scenario::memory, memorySchema, "physical memory"),
+      listField("smmus", &Scenario::smmus, smmuSchema, false, "SMMU instances"),
+      listField("devices", &Scenario::devices, deviceSchema, false, "device groups"),
+      structField("run", &Scenario::run, runSchema, "how the simulator runs"),
+  };
+  return s;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Validation
+// ---------------------------------------------------------------------------------------------
+std::string range(uint64_t first, uint64_t count) {
+  return std::to_string(first) + ".." + std::to_string(first + count - 1);
+}
+
+void validateSmmu(const SmmuSpec& m, const std::string& p) {
+  if (!validName(m.name))
+    fail(p + ".name", "'" + m.name + "' is not a valid name (letters, digits, '_', '-')");
+  if (m.regBase % (64 * KiB))
+    fail(p + ".reg_base", hex(m.regBase) + " is not aligned to 64 KiB");
+  if (m.regBase > UINT64_MAX - 128 * KiB)
+    fail(p + ".reg_base", hex(m.regBase) + " leaves no room for the 128 KiB register frame");
+  static const unsigned kOas[] = {32, 36, 40, 42, 44, 48, 52};
+  if (std::find(std::begin(kOas), std::end(kOas), m.oasBits) == std::end(kOas))
+    fail(p + ".oas_bits",
+         "must be one of 32, 36, 40, 42, 44, 48, 52 (got " + std::to_string(m.oasBits) + ")");
+  if (m.sidBits > 32) fail(p + ".sid_bits", "must be <= 32 (got " + std::to_string(m.sidBits) + ")");
+  if (m.ssidBits > 20)
+    fail(p + ".ssid_bits", "must be <= 20 (got " + std::to_string(m.ssidBits) + ")");
+  if (!m.gran4k && !m.gran16k && !m.gran64k) fail(p + ".granules", "at least one granule");
+  if (m.httu > 2) fail(p + ".httu", "must be none, af or af_dirty");
+  if (m.pri && !m.ats) fail(p + ".pri", "PRI requires ATS (set ats: true)");
+  auto cache = [&](unsigned entries, unsigned ways, const char* e, const char* w) {
+    if (entries < 1 || entries > (1u << 24))
+      fail(p + "." + e, "must be between 1 and 16777216 (got " + std::to_string(entries) + ")");
+    if (ways > entries || (ways && entries % ways))
+      fail(p + "." + w, std::to_string(ways) + " ways do not divide " + std::to_string(entries) +
+                            " entries (0 = fully associative)");
+  };
+  cache(m.tlbEntries, m.tlbWays, "tlb_entries", "tlb_ways");
+  cache(m.configCacheEntries, m.configCacheWays, "config_cache_entries", "config_cache_ways");
+  if (m.clockPeriodPs < 1 || m.clockPeriodPs > 1000000000)
+    fail(p + ".clock_period_ps",
+         "must be between 1 and 1000000000 (got " + std::to_string(m.clockPeriodPs) + ")");
+  const std::pair<unsigned, const char*> cycles[] = {
+      {m.tlbLookupCycles, "tlb_lookup_cycles"},
+      {m.walkerIssueCycles, "walker_issue_cycles"},
+      {m.configLookupCycles, "config_lookup_cycles"},
+      {m.commandCycles, "command_cycles"}};
+  for (const auto& [v, key] : cycles)
+    if (v > 1000000)
+      fail(p + "." + key, "must be <= 1000000 (got " + std::to_string(v) + ")");
+}
+
+void pageSizesOf(Granule g, std::vector<uint64_t>& out) {
+  switch (g) {
+    case Granule::k4K: out = {4 * KiB, 2 * MiB, GiB}; break;
+    case Granule::k16K: out = {16 * KiB, 32 * MiB}; break;
+    case Granule::k64K: out = {64 * KiB, 512 * MiB}; break;
+  }
+}
+
+constexpr uint64_t kMaxNs = 1000000000000ull;  // 1000 s: far beyond any run, no ps overflow
+constexpr uint64_t kVaLimit = uint64_t(1) << 48;
+
+void validateImpl(const Scenario& s) {
+  if (s.name.empty()) fail("name", "must not be empty");
+
+  // memory
+  if (s.memory.latencyNs > kMaxNs)
+    fail("memory.latency_ns", "must be <= " + std::to_string(kMaxNs));
+  if (s.memory.regions.empty()) fail("memory.regions", "at least one region");
+  for (size_t i = 0; i < s.memory.regions.size(); ++i) {
+    const auto& r = s.memory.regions[i];
+    const std::string p = "memory.regions[" + std::to_string(i) + "]";
+    if (r.base % (4 * KiB)) fail(p + ".base", hex(r.base) + " is not aligned to 4 KiB");
+    if (r.size == 0 || r.size % (4 * KiB))
+      fail(p + ".size", "must be a non-zero multiple of 4 KiB (got " + std::to_string(r.size) + ")");
+    if (r.base + (r.size - 1) < r.base) fail(p + ".size", "region runs past 2^64");
+    for (size_t j = 0; j < i; ++j) {
+      const auto& o = s.memory.regions[j];
+      if (r.base <= o.base + (o.size - 1) && o.base <= r.base + (r.size - 1))
+        fail(p, "overlaps memory.regions[" + std::to_string(j) + "]");
+    }
+  }
+
+  // SMMUs
+  if (s.smmus.empty()) fail("smmus", "at least one SMMU");
+  for (size_t i = 0; i < s.smmus.size(); ++i) {
+    const auto& m = s.smmus[i];
+    const std::string p = "smmus[" + std::to_string(i) + "]";
+    validateSmmu(m, p);
+    const uint64_t end = m.regBase + 128 * KiB - 1;
+    for (size_t j = 0; j < i; ++j) {
+      if (s.smmus[j].name == m.name)
+        fail(p + ".name", "duplicate SMMU name '" + m.name + "' (also smmus[" +
+                              std::to_string(j) + "])");
+      const uint64_t ob = s.smmus[j].regBase, oe = ob + 128 * KiB - 1;
+      if (m.regBase <= oe && ob <= end)
+        fail(p + ".reg_base", "register frame " + hex(m.regBase) + " overlaps smmus[" +
+                                  std::to_string(j) + "] '" + s.smmus[j].name + "' at " + hex(ob));
+    }
+    for (size_t j = 0; j < s.memory.regions.size(); ++j) {
+      const auto& r = s.memory.regions[j];
+      if (m.regBase <= r.base + (r.size - 1) && r.base <= end)
+        fail(p + ".reg_base", "register frame " + hex(m.regBase) + " overlaps memory.regions[" +
+                                  std::to_string(j) + "]");
+    }
+  }
+
+  // devices
+  if (s.devices.empty()) fail("devices", "at least one device group");
+  std::vector<std::string> smmuNames;
+  for (const auto& m : s.smmus) smmuNames.push_back(m.name);
+  std::vector<uint64_t> nextSid(s.smmus.size(), 0);
+  std::vector<uint64_t> sidBase(s.devices.size());
+  unsigned __int128 bufferBytes = 0;
+  for (size_t i = 0; i < s.devices.size(); ++i) {
+    const auto& g = s.devices[i];
+    const std::string p = "devices[" + std::to_string(i) + "]";
+    if (!validName(g.name))
+      fail(p + ".name", "'" + g.name + "' is not a valid name (letters, digits, '_', '-')");
+    for (size_t j = 0; j < i; ++j)
+      if (s.devices[j].name == g.name)
+        fail(p + ".name", "duplicate group name '" + g.name + "' (also devices[" +
+                              std::to_string(j) + "])");
+    if (g.count < 1) fail(p + ".count", "must be >= 1 (got 0)");
+    size_t mi = 0;
+    if (!g.smmu.empty()) {
+      auto it = std::find(smmuNames.begin(), smmuNames.end(), g.smmu);
+      if (it == smmuNames.end())
+        fail(p + ".smmu", "no SMMU named '" + g.smmu + "' (SMMUs: " + joinNames(smmuNames) + ")");
+      mi = size_t(it - smmuNames.begin());
+    }
+    const SmmuSpec& m = s.smmus[mi];
+    const auto& names = trafficPatternNames();
+    if (std::find(names.begin(), names.end(), g.pattern) == names.end())
+      fail(p + ".pattern",
+           "unknown value '" + g.pattern + "' (expected " + joinNames(names) + ")");
+    const uint64_t a = g.accessBytes;
+    if (!a || (a & (a - 1)) || a > 4096)
+      fail(p + ".access_bytes",
+           "must be a power of two between 1 and 4096 (got " + std::to_string(a) + ")");
+    if (g.footprintBytes < a || g.footprintBytes % a)
+      fail(p + ".footprint_bytes", "must be a non-zero multiple of access_bytes " +
+                                       std::to_string(a) + " (got " +
+                                       std::to_string(g.footprintBytes) + ")");
+    if (g.pattern == "strided" && (g.strideBytes == 0 || g.strideBytes % a))
+      fail(p + ".stride_bytes", "must be a non-zero multiple of access_bytes " +
+                                    std::to_string(a) + " (got " + std::to_string(g.strideBytes) +
+                                    ")");
+    if (!(g.zipfS >= 0.0 && g.zipfS <= 100.0))
+      fail(p + ".zipf_s", "must be between 0 and 100 (got " + doubleCodec().text(g.zipfS) + ")");
+    if (!(g.writeFraction >= 0.0 && g.writeFraction <= 1.0))
+      fail(p + ".write_fraction",
+           "must be between 0 and 1 (got " + doubleCodec().text(g.writeFraction) + ")");
+    if (g.outstanding < 1 || g.outstanding > 65536)
+      fail(p + ".outstanding",
+           "must be between 1 and 65536 (got " + std::to_string(g.outstanding) + ")");
+    if (g.transactions < 1) fail(p + ".transactions", "must be >= 1 (got 0)");
+    if (g.thinkNs > kMaxNs) fail(p + ".think_ns", "must be <= " + std::to_string(kMaxNs));
+    if (!m.supports(g.granule))
+      fail(p + ".granule", std::string(granuleName(g.granule)) + " granule not supported by SMMU '" +
+                               m.name + "'");
+    std::vector<uint64_t> sizes;
+    pageSizesOf(g.granule, sizes);
+    if (std::find(sizes.begin(), sizes.end(), g.pageSize) == sizes.end()) {
+      std::vector<std::string> valid;
+      for (uint64_t v : sizes) valid.push_back(formatSize(v));
+      fail(p + ".page_size", formatSize(g.pageSize) + " is not a page or block size of the " +
+                                 std::string(granuleName(g.granule)) + " granule (expected " +
+                                 joinNames(valid) + ")");
+    }
+    if (g.iovaBase % g.pageSize)
+      fail(p + ".iova_base", hex(g.iovaBase) + " is not aligned to page_size " +
+                                 formatSize(g.pageSize));
+    if (g.footprintBytes > kVaLimit)
+      fail(p + ".footprint_bytes", "exceeds the 48-bit input address space");
+    const uint64_t mapped = roundUp(g.footprintBytes, g.pageSize);
+    if (g.iovaBase >= kVaLimit || mapped > kVaLimit - g.iovaBase)
+      fail(p + ".iova_base", "buffer " + hex(g.iovaBase) + " + " + formatSize(mapped) +
+                                 " exceeds the 48-bit input address space");
+    if (g.pattern == "zipf") {
+      const uint64_t pages = mapped / g.pageSize;
+      if (pages > ZipfPattern::kMaxPages)
+        fail(p + ".footprint_bytes", "zipf over " + std::to_string(pages) + " pages: at most " +
+                                         std::to_string(ZipfPattern::kMaxPages) +
+                                         " (use a larger page_size)");
+    }
+    if (g.ssid) {
+      if (m.ssidBits == 0)
+        fail(p + ".ssid", "SMMU '" + m.name + "' has ssid_bits 0 (no substreams)");
+      if (*g.ssid >> m.ssidBits)
+        fail(p + ".ssid", std::to_string(*g.ssid) + " exceeds ssid_bits " +
+                              std::to_string(m.ssidBits) + " of SMMU '" + m.name + "'");
+    }
+    // StreamIDs
+    const uint64_t base = g.sidBase ? *g.sidBase : nextSid[mi];
+    sidBase[i] = base;
+    nextSid[mi] = std::max(nextSid[mi], base + g.count);
+    const uint64_t limit = uint64_t(1) << m.sidBits;
+    if (base + g.count > limit)
+      fail(p + (g.sidBase ? ".sid_base" : ".count"),
+           "SIDs " + range(base, g.count) + " exceed sid_bits " + std::to_string(m.sidBits) +
+               " of SMMU '" + m.name + "' (largest SID " + std::to_string(limit - 1) + ")");
+    for (size_t j = 0; j < i; ++j) {
+      const auto& o = s.devices[j];
+      if (smmuIndexOf(s, o) != mi) continue;
+      if (base < sidBase[j] + o.count && sidBase[j] < base + g.count)
+        fail(p + ".sid_base", "SIDs " + range(base, g.count) + " overlap devices[" +
+                                  std::to_string(j) + "] '" + o.name + "' (SIDs " +
+                                  range(sidBase[j], o.count) + ") on SMMU '" + m.name + "'");
+    }
+    bufferBytes += (unsigned __int128)g.count * mapped;
+    // Backstop: whatever the pattern itself checks.
+    if (std::string err = checkTrafficSpec(trafficSpecFor(s, i, 0)); !err.empty()) fail(p, err);
+  }
+  unsigned __int128 ram = 0;
+  for (const auto& r : s.memory.regions) ram += r.size;
+  if (bufferBytes > ram) {
+    auto str = [](unsigned __int128 v) {
+      return v > UINT64_MAX ? std::string("more than 2^64") : formatSize(uint64_t(v));
+    };
+    fail("devices", "the device buffers need " + str(bufferBytes) + " but memory.regions hold " +
+                        str(ram));
+  }
+}
+
+Mark lookupMark(const std::map<std::string, Mark>& marks, std::string path) {
+  for (;;) {
+    auto it = marks.find(path);
+    if (it != marks.end()) return it->second;
+    if (path.empty()) return Mark::null_mark();
+    if (path.back() == ']') path.erase(path.rfind('['));
+    else {
+      const size_t dot = path.rfind('.');
+      const size_t br = path.rfind(']');
+      path.erase(dot == std::string::npos || (br != std::string::npos && br > dot) ? 0 : dot);
+    }
+  }
+}
+
+Path parsePath(const std::string& text, std::string& err) {
+  Path out;
+  size_t i = 0;
+  const std::string s = trim(text);
+  while (true) {
+    PathTok t;
+    while (i < s.size() && (std::isalnum((unsigned char)s[i]) || s[i] == '_')) t.key += s[i++];
+    if (t.key.empty()) {
+      err = "bad path '" + s + "' (expected e.g. devices[0].outstanding)";
+      return {};
+    }
+    if (i < s.size() && s[i] == '[') {
+      const size_t close = s.find(']', i);
+      if (close == std::string::npos || close == i + 1) {
+        err = "bad path '" + s + "' (unterminated or empty [])";
+        return {};
+      }
+      t.hasIndex = true;
+      t.index = trim(s.substr(i + 1, close - i - 1));
+      i = close + 1;
+    }
+    out.push_back(t);
+    if (i == s.size()) return out;
+    if (s[i] != '.') {
+      err = "bad path '" + s + "' (unexpected '" + s[i] + "')";
+      return {};
+    }
+    ++i;
+  }
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// Public functions
+// ---------------------------------------------------------------------------------------------
+Scenario parseScenarioString(const std::string& text, const std::string& source) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    const bool known = !e.mark.is_null();
+    throw ScenarioError(source, known ? unsigned(e.mark.line + 1) : 0,
+                        known ? unsigned(e.mark.column + 1) : 0, "", "syntax error: " + e.msg);
+  }
+  Scenario s;
+  std::map<std::string, Mark> marks;
+  try {
+    readStruct(scenarioSchema(), s, root, Ctx{"", &marks});
+    validateImpl(s);
+  } catch (const FieldError& e) {
+    const Mark m = e.mark.is_null() ? lookupMark(marks, e.path) : e.mark;
+    const bool known = !m.is_null();
+    throw ScenarioError(source, known ? unsigned(m.line + 1) : 0,
+                        known ? unsigned(m.column + 1) : 0, e.path, e.message);
+  } catch (const YAML::Exception& e) {
+    const bool known = !e.mark.is_null();
+    throw ScenarioError(source, known ? unsigned(e.mark.line + 1) : 0,
+                        known ? unsigned(e.mark.column + 1) : 0, "", e.msg);
+  }
+  return s;
+}
+
+Scenario parseScenarioFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ScenarioError(path, 0, 0, "", std::string("cannot open: ") + std::strerror(errno));
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return parseScenarioString(ss.str(), path);
+}
+
+Scenario defaultScenario() { return parseScenarioString(kDefaultScenarioYaml, "<default>"); }
+
+void validateScenario(const Scenario& s) {
+  try {
+    validateImpl(s);
+  } catch (const FieldError& e) {
+    throw ScenarioError("", 0, 0, e.path, e.message);
+  }
+}
+
+void applyOverride(Scenario& s, const std::string& assignment) {
+  const std::string prefix = "override '" + assignment + "': ";
+  const size_t eq = assignment.find('=');
+  if (eq == std::string::npos)
+    throw ScenarioError("", 0, 0, "", "expected PATH=VALUE, e.g. devices[0].outstanding=8",
+                        prefix);
+  std::string err;
+  const Path path = parsePath(assignment.substr(0, eq), err);
+  if (path.empty()) throw ScenarioError("", 0, 0, "", err, prefix);
+  YAML::Node value;
+  try {
+    value = YAML::Load(assignment.substr(eq + 1));
+  } catch (const YAML::Exception& e) {
+    throw ScenarioError("", 0, 0, "", "bad value: " + e.msg, prefix);
+  }
+  Scenario t = s;
+  try {
+    setPath(scenarioSchema(), t, path, 0, value, Ctx{"", nullptr});
+    validateImpl(t);
+  } catch (const FieldError& e) {
+    throw ScenarioError("", 0, 0, e.path, e.message, prefix);
+  } catch (const YAML::Exception& e) {
+    throw ScenarioError("", 0, 0, "", e.msg, prefix);
+  }
+  s = std::move(t);
+}
+
+std::string scenarioToYaml(const Scenario& s) {
+  YAML::Emitter e;
+  e.SetIndent(2);
+  emitStruct(scenarioSchema(), e, s);
+  return std::string(e.c_str()) + "\n";
+}
+
+std::string scenarioReference() {
+  std::string out;
+  appendReference(scenarioSchema(), out, "");
+  return out;
+}
+
+SmmuConfig toSmmuConfig(const SmmuSpec& m) {
+  SmmuConfig c;
+  c.name = m.name;
+  c.regBase = m.regBase;
+  c.features.oasBits = uint8_t(m.oasBits);
+  c.features.sidBits = uint8_t(m.sidBits);
+  c.features.ssidBits = uint8_t(m.ssidBits);
+  c.features.gran4k = m.gran4k;
+  c.features.gran16k = m.gran16k;
+  c.features.gran64k = m.gran64k;
+  c.features.httu = uint8_t(m.httu);
+  c.features.ats = m.ats;
+  c.features.pri = m.pri;
+  c.features.stLevel2 = m.streamTable == StreamTableFormat::TwoLevel;
+  c.tlbEntries = m.tlbEntries;
+  c.tlbWays = m.tlbWays;
+  c.configCacheEntries = m.configCacheEntries;
+  c.configCacheWays = m.configCacheWays;
+  c.timing.clockPeriodPs = m.clockPeriodPs;
+  c.timing.tlbLookupCycles = m.tlbLookupCycles;
+  c.timing.walkerIssueCycles = m.walkerIssueCycles;
+  c.timing.configLookupCycles = m.configLookupCycles;
+  c.timing.commandCycles = m.commandCycles;
+  return c;
+}
+
+size_t smmuIndexOf(const Scenario& s, const DeviceGroup& g) {
+  if (g.smmu.empty()) {
+    if (s.smmus.empty()) throw ScenarioError("", 0, 0, "smmus", "at least one SMMU");
+    return 0;
+  }
+  for (size_t i = 0; i < s.smmus.size(); ++i)
+    if (s.smmus[i].name == g.smmu) return i;
+  throw ScenarioError("", 0, 0, "", "no SMMU named '" + g.smmu + "'");
+}
+
+std::vector<uint32_t> resolvedSidBases(const Scenario& s) {
+  std::vector<uint64_t> next(s.smmus.size(), 0);
+  std::vector<uint32_t> out;
+  for (const auto& g : s.devices) {
+    const size_t mi = smmuIndexOf(s, g);
+    const uint64_t base = g.sidBase ? *g.sidBase : next[mi];
+    next[mi] = std::max(next[mi], base + g.count);
+    out.push_back(uint32_t(base));
+  }
+  return out;
+}
+
+uint64_t deviceSeed(const Scenario& s, size_t group, uint32_t index) {
+  uint64_t h = 0xcbf29ce484222325ull;  // FNV-1a of the group name
+  for (unsigned char ch : s.devices.at(group).name) h = (h ^ ch) * 0x100000001b3ull;
+  return mix64(mix64(s.seed ^ h) + index);
+}
+
+TrafficSpec trafficSpecFor(const Scenario& s, size_t group, uint32_t index) {
+  const DeviceGroup& g = s.devices.at(group);
+  TrafficSpec t;
+  t.pattern = g.pattern;
+  t.footprintBytes = g.footprintBytes;
+  t.accessBytes = g.accessBytes;
+  t.strideBytes = g.strideBytes;
+  t.zipfS = g.zipfS;
+  t.writeFraction = g.writeFraction;
+  t.seed = deviceSeed(s, group, index);
+  t.pageBytes = g.pageSize;
+  return t;
+}
+
+uint64_t totalDevices(const Scenario& s) {
+  uint64_t n = 0;
+  for (const auto& g : s.devices) n += g.count;
+  return n;
+}
+
+uint64_t totalTransactions(const Scenario& s) {
+  uint64_t n = 0;
+  for (const auto& g : s.devices) n += g.transactions * g.count;
+  return n;
+}
+
+}  // namespace smmu

@@ -1,0 +1,220 @@
+// A simulation scenario: the memory, the SMMU instances and the groups of devices that generate
+// traffic through them. Read from a YAML file (JSON is accepted too: it is YAML), written back
+// canonically by scenarioToYaml(), changed field by field by applyOverride() (sweeps).
+//
+// File format (every key optional; the defaults are the member initialisers below, and an SMMU's
+// defaults are SmmuConfig's):
+//
+//   name: default                 # string
+//   seed: 1                       # integer; every device's traffic seed derives from it
+//   memory:
+//     latency_ns: 100             # DRAM access latency
+//     regions:                    # RAM, [{base, size}], 4 KiB aligned, non-overlapping
+//       - {base: 0x80000000, size: 8GiB}
+//   smmus:                        # list of SMMU instances
+//     - name: smmu0
+//       reg_base: 0x2b400000      # register frame (2 x 64 KiB), 64 KiB aligned
+//       oas_bits: 48              # 32 36 40 42 44 48 52
+//       sid_bits: 16              # 0..32
+//       ssid_bits: 8              # 0..20
+//       granules: [4K, 16K, 64K]  # translation granules supported
+//       httu: none                # none | af | af_dirty   (IDR0.HTTU 0, 1, 2)
+//       ats: false
+//       pri: false                # needs ats
+//       tlb_entries: 512          # TBU TLB; tlb_ways 0 = fully associative
+//       tlb_ways: 4
+//       config_cache_entries: 64  # TCU configuration cache
+//       config_cache_ways: 4
+//       clock_period_ps: 1000
+//       tlb_lookup_cycles: 2
+//       walker_issue_cycles: 4
+//       config_lookup_cycles: 2
+//       command_cycles: 8
+//       stream_table: 2level      # linear | 2level (IDR0.ST_LEVEL; Linux uses 2-level if offered)
+//   devices:                      # groups of identical devices
+//     - name: dma                 # unique
+//       count: 32                 # devices in the group, SIDs sid_base .. sid_base+count-1
+//       smmu: smmu0               # default: the first SMMU
+//       sid_base: auto            # auto: right after the previous groups on the same SMMU
+//       ssid: none                # none (no substream) | SubstreamID used by every device
+//       pattern: sequential       # sequential | strided | random | zipf (see Traffic.h)
+//       footprint_bytes: 1MiB     # buffer each device touches
+//       access_bytes: 64          # bytes per transaction: power of two <= 4096
+//       stride_bytes: 4KiB        # strided only
+//       zipf_s: 1.0               # zipf only: exponent
+//       write_fraction: 0.0       # [0, 1]
+//       outstanding: 16           # transactions in flight per device
+//       transactions: 1000        # per device
+//       think_ns: 0               # gap between a device's issues
+//       page_size: 4K             # mapping of the buffer: 4K 2M 1G | 16K 32M | 64K 512M
+//       granule: 4K               # translation granule of the device's tables: 4K | 16K | 64K
+//       iova_base: 0x100000000    # IOVA of the buffer, aligned to page_size
+//   run:
+//     progress: auto              # auto | on | off (progress line on stderr)
+//
+// Sizes (_bytes, base, size, page_size, reg_base, iova_base) accept integers (decimal, 0x hex,
+// '_' separators) and binary-suffixed strings: 64KiB, 2MiB, 1GiB, 4K, 2M, 1G (K = KiB).
+// Errors throw ScenarioError "FILE:LINE:COL: devices[2].pattern: unknown value 'zipff'
+// (expected sequential, strided, random, zipf)": unknown keys, wrong types and out-of-range
+// values are all errors.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "Progress.h"
+#include "Traffic.h"
+#include "arch/Types.h"
+#include "smmu/SmmuConfig.h"
+
+namespace smmu {
+
+class ScenarioError : public std::runtime_error {
+ public:
+  // what() = "file:line:col: path: message" (the parts that are known; line/column 1-based,
+  // 0 when unknown).
+  ScenarioError(std::string file, unsigned line, unsigned column, std::string path,
+                std::string message, std::string prefix = {});
+  const std::string& file() const { return file_; }
+  unsigned line() const { return line_; }
+  unsigned column() const { return column_; }
+  const std::string& path() const { return path_; }        // "devices[2].pattern"
+  const std::string& message() const { return message_; }  // "unknown value 'zipff' (...)"
+
+ private:
+  std::string file_;
+  unsigned line_, column_;
+  std::string path_, message_;
+};
+
+namespace detail {
+inline const SmmuConfig& smmuDefaults() {
+  static const SmmuConfig c;
+  return c;
+}
+}  // namespace detail
+
+enum class StreamTableFormat : uint8_t { Linear, TwoLevel };
+
+struct MemRegion {
+  uint64_t base = 0;  // base
+  uint64_t size = 0;  // size (bytes)
+  bool operator==(const MemRegion& o) const { return base == o.base && size == o.size; }
+};
+
+struct MemorySpec {
+  uint64_t latencyNs = 100;  // latency_ns
+  std::vector<MemRegion> regions{{0x80000000ull, uint64_t(8) << 30}};  // regions
+};
+
+// One SMMU instance; maps onto SmmuConfig (toSmmuConfig). Defaults are SmmuConfig's.
+struct SmmuSpec {
+  std::string name = detail::smmuDefaults().name;
+  uint64_t regBase = detail::smmuDefaults().regBase;                       // reg_base
+  unsigned oasBits = detail::smmuDefaults().features.oasBits;              // oas_bits
+  unsigned sidBits = detail::smmuDefaults().features.sidBits;              // sid_bits
+  unsigned ssidBits = detail::smmuDefaults().features.ssidBits;            // ssid_bits
+  bool gran4k = detail::smmuDefaults().features.gran4k;                    // granules
+  bool gran16k = detail::smmuDefaults().features.gran16k;
+  bool gran64k = detail::smmuDefaults().features.gran64k;
+  unsigned httu = detail::smmuDefaults().features.httu;                    // httu (0 1 2)
+  bool ats = detail::smmuDefaults().features.ats;                          // ats
+  bool pri = detail::smmuDefaults().features.pri;                          // pri
+  unsigned tlbEntries = detail::smmuDefaults().tlbEntries;                 // tlb_entries
+  unsigned tlbWays = detail::smmuDefaults().tlbWays;                       // tlb_ways
+  unsigned configCacheEntries = detail::smmuDefaults().configCacheEntries; // config_cache_entries
+  unsigned configCacheWays = detail::smmuDefaults().configCacheWays;       // config_cache_ways
+  uint64_t clockPeriodPs = detail::smmuDefaults().timing.clockPeriodPs;    // clock_period_ps
+  unsigned tlbLookupCycles = detail::smmuDefaults().timing.tlbLookupCycles;      // tlb_lookup_..
+  unsigned walkerIssueCycles = detail::smmuDefaults().timing.walkerIssueCycles;  // walker_issue_..
+  unsigned configLookupCycles = detail::smmuDefaults().timing.configLookupCycles;  // config_lo..
+  unsigned commandCycles = detail::smmuDefaults().timing.commandCycles;          // command_cycles
+  StreamTableFormat streamTable = detail::smmuDefaults().features.stLevel2       // stream_table
+                                      ? StreamTableFormat::TwoLevel
+                                      : StreamTableFormat::Linear;
+
+  bool supports(Granule g) const {
+    return g == Granule::k4K ? gran4k : g == Granule::k16K ? gran16k : gran64k;
+  }
+};
+
+struct DeviceGroup {
+  std::string name = "dev";
+  uint32_t count = 1;
+  std::string smmu;                    // "" = the first SMMU
+  std::optional<uint32_t> sidBase;     // sid_base; nullopt = auto
+  std::optional<uint32_t> ssid;        // nullopt = no substream (SSV = 0)
+  std::string pattern = "sequential";  // one of trafficPatternNames()
+  uint64_t footprintBytes = 1 << 20;   // footprint_bytes
+  uint32_t accessBytes = 64;           // access_bytes
+  uint64_t strideBytes = 4096;         // stride_bytes
+  double zipfS = 1.0;                  // zipf_s
+  double writeFraction = 0.0;          // write_fraction
+  uint32_t outstanding = 16;           // outstanding
+  uint64_t transactions = 1000;        // transactions (per device)
+  uint64_t thinkNs = 0;                // think_ns
+  uint64_t pageSize = 4096;            // page_size (bytes)
+  Granule granule = Granule::k4K;      // granule
+  uint64_t iovaBase = 0x100000000ull;  // iova_base
+};
+
+struct RunSpec {
+  ProgressMode progress = ProgressMode::Auto;  // progress
+};
+
+struct Scenario {
+  std::string name = "default";
+  uint64_t seed = 1;
+  MemorySpec memory;
+  std::vector<SmmuSpec> smmus{SmmuSpec{}};
+  std::vector<DeviceGroup> devices{DeviceGroup{}};
+  RunSpec run;
+};
+
+// Parsing (the result is validated). sourceName is what error messages call the text.
+Scenario parseScenarioFile(const std::string& path);
+Scenario parseScenarioString(const std::string& text, const std::string& sourceName = "<string>");
+// The built-in default scenario (tb/DefaultScenario.h), parsed.
+Scenario defaultScenario();
+
+// Checks every cross-field rule; throws ScenarioError naming the field path (no file/line).
+void validateScenario(const Scenario& s);
+
+// Sets one field by its dotted path and re-validates; on error throws ScenarioError and leaves s
+// unchanged. The value is YAML: "devices[0].outstanding=8", "smmus[0].granules=[4K, 64K]",
+// "memory.regions=[{base: 0x80000000, size: 4GiB}]". A list element can be named by index or by
+// its name: "devices[nic].count=4". Assigning a struct overlays the keys given
+// ("devices[0]={count: 2, outstanding: 4}"); assigning a list replaces it.
+void applyOverride(Scenario& s, const std::string& assignment);
+
+// Canonical YAML: every field, in the documented order; parseScenarioString() of it gives back
+// an equal scenario.
+std::string scenarioToYaml(const Scenario& s);
+
+// A reference of every key: path, kind, default and meaning (for --help output and docs).
+std::string scenarioReference();
+
+SmmuConfig toSmmuConfig(const SmmuSpec& spec);
+
+// ---- derived values (on a validated scenario) ----
+// Index into s.smmus of the group's SMMU (the first for an empty name); throws if unknown.
+size_t smmuIndexOf(const Scenario& s, const DeviceGroup& g);
+// The first StreamID of every group (auto ones resolved), indexed like s.devices.
+std::vector<uint32_t> resolvedSidBases(const Scenario& s);
+// Traffic seed of device `index` of group `group`: derived from the scenario seed, the group's
+// name and the index, so adding or reordering other groups does not change it.
+uint64_t deviceSeed(const Scenario& s, size_t group, uint32_t index);
+TrafficSpec trafficSpecFor(const Scenario& s, size_t group, uint32_t index);
+uint64_t totalDevices(const Scenario& s);
+uint64_t totalTransactions(const Scenario& s);
+
+// Size / granule helpers shared with the CLI.
+std::string formatSize(uint64_t bytes);  // 4096 -> "4KiB", 3000 -> "3000"
+bool parseSize(const std::string& text, uint64_t& out, std::string* error = nullptr);
+std::string_view granuleName(Granule g);  // "4K", "16K", "64K"
+std::string_view streamTableName(StreamTableFormat f);  // "linear", "2level"
+std::string_view httuName(unsigned httu);               // "none", "af", "af_dirty"
+
+}  // namespace smmu

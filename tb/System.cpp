@@ -1,0 +1,153 @@
+#include "System.h"
+
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+namespace smmu::tb {
+
+using sc_core::sc_time;
+using sc_core::SC_NS;
+
+namespace {
+constexpr uint64_t kTableArea = 1ull << 30;  // first GiB of RAM: structures and page tables
+}
+
+System::System(sc_core::sc_module_name name, const Scenario& s)
+    : sc_module(name), sc_(s), mem_(s.memory.latencyNs * kPsPerNs), memTarget_("memory", mem_) {
+  validateScenario(s);
+  for (const auto& r : s.memory.regions) mem_.addRegion(r.base, r.size);
+  if (s.memory.regions.empty() || s.memory.regions.front().size < 2 * kTableArea)
+    throw std::runtime_error("memory.regions[0]: needs at least 2 GiB (1 GiB for tables and "
+                             "queues, the rest for device buffers)");
+  const MemRegion& ram = s.memory.regions.front();
+  tableAlloc_ = std::make_unique<PageAllocator>(mem_, ram.base, kTableArea);
+  dataAlloc_ = std::make_unique<PageAllocator>(mem_, ram.base + kTableArea, ram.size - kTableArea);
+
+  for (size_t i = 0; i < s.smmus.size(); ++i) {
+    const SmmuSpec& spec = s.smmus[i];
+    auto smmu = std::make_unique<Smmu>(spec.name.c_str(), toSmmuConfig(spec));
+    smmu->walk.socket.bind(memTarget_.socket);
+    smmu->dmaOut.bind(memTarget_.socket);
+    auto port = std::make_unique<TlmRegisterAccess>(fmt::format("host_{}", spec.name).c_str());
+    port->socket.bind(smmu->regs);
+    DriverOptions opt;
+    opt.sidBits = spec.sidBits;
+    opt.twoLevel = spec.streamTable == StreamTableFormat::TwoLevel;
+    drivers_.push_back(std::make_unique<ArmSmmuV3Driver>(*port, mem_, *tableAlloc_, opt));
+    smmus_.push_back(std::move(smmu));
+    hostPorts_.push_back(std::move(port));
+  }
+  tableBytes_.assign(smmus_.size(), 0);
+
+  const auto sidBases = resolvedSidBases(s);
+  for (size_t g = 0; g < s.devices.size(); ++g) {
+    const DeviceGroup& grp = s.devices[g];
+    const size_t si = smmuIndexOf(s, grp);
+    for (uint32_t k = 0; k < grp.count; ++k) {
+      DeviceParams p;
+      p.sid = sidBases[g] + k;
+      p.ssv = grp.ssid.has_value();
+      p.ssid = grp.ssid.value_or(0);
+      p.iovaBase = grp.iovaBase;
+      p.accessBytes = grp.accessBytes;
+      p.outstanding = grp.outstanding;
+      p.transactions = grp.transactions;
+      p.thinkPs = grp.thinkNs * kPsPerNs;
+      const std::string dname = grp.count == 1 ? grp.name : fmt::format("{}{}", grp.name, k);
+      auto dev = std::make_unique<Device>(dname.c_str(), p,
+                                          makeTrafficPattern(trafficSpecFor(s, g, k)), start_);
+      dev->socket.bind(smmus_[si]->dmaIn);
+      DeviceRecord rec;
+      rec.name = dname;
+      rec.group = grp.name;
+      rec.smmu = s.smmus[si].name;
+      rec.pattern = grp.pattern;
+      rec.sid = p.sid;
+      rec.ssv = p.ssv;
+      rec.ssid = p.ssid;
+      deviceInfo_.push_back(rec);
+      devices_.push_back(std::move(dev));
+    }
+  }
+  SC_THREAD(hostThread);
+  SC_THREAD(progressThread);
+}
+
+System::~System() = default;
+
+void System::hostThread() {
+  try {
+    for (auto& d : drivers_) d->probe();
+    size_t di = 0;
+    for (size_t g = 0; g < sc_.devices.size(); ++g) {
+      const DeviceGroup& grp = sc_.devices[g];
+      const size_t si = smmuIndexOf(sc_, grp);
+      ArmSmmuV3Driver& drv = *drivers_[si];
+      for (uint32_t k = 0; k < grp.count; ++k, ++di) {
+        const DeviceParams& p = devices_[di]->params();
+        DomainOptions dopt;
+        dopt.granule = grp.granule;
+        dopt.iasBits = 48;
+        Domain& dom = drv.createDomain(dopt);
+        if (p.ssv)
+          drv.attachPasid(dom, p.sid, p.ssid);
+        else
+          drv.attach(dom, p.sid);
+        const uint64_t size = (grp.footprintBytes + grp.pageSize - 1) / grp.pageSize * grp.pageSize;
+        const PhysAddr pa = dataAlloc_->alloc(size, grp.pageSize);
+        IommuProt prot;
+        if (!drv.map(dom, p.iovaBase, pa, size, prot))
+          throw std::runtime_error(fmt::format("mapping the buffer of device {} failed", di));
+      }
+    }
+    for (size_t i = 0; i < drivers_.size(); ++i) tableBytes_[i] = drivers_[i]->pgtableBytes();
+  } catch (const std::exception& e) {
+    hostError_ = e.what();
+    sc_core::sc_stop();
+    return;
+  }
+  setupDoneNs_ = sc_core::sc_time_stamp().to_seconds() * 1e9;
+  start_.notify(sc_core::SC_ZERO_TIME);
+  for (auto& d : devices_)
+    if (!d->done()) wait(d->doneEvent);
+  for (auto& d : drivers_) eventsDrained_ += d->drainEvents().events.size();
+  sc_core::sc_stop();
+}
+
+void System::progressThread() {
+  // Reports progress from simulated time; wakes rarely so that it does not cost speed.
+  const uint64_t total = totalTransactions(sc_);
+  wait(start_);
+  for (;;) {
+    wait(sc_time(10, sc_core::SC_US));
+    if (!onProgress) continue;
+    uint64_t done = 0;
+    for (auto& d : devices_) done += d->stats().issued;
+    onProgress(done, total, uint64_t(sc_core::sc_time_stamp().to_seconds() * 1e9));
+  }
+}
+
+RunRecord System::record() const {
+  RunRecord r;
+  r.scenario = &sc_;
+  for (size_t i = 0; i < devices_.size(); ++i) {
+    DeviceRecord d = deviceInfo_[i];
+    d.stats = &devices_[i]->stats();
+    r.devices.push_back(d);
+  }
+  for (size_t i = 0; i < smmus_.size(); ++i) {
+    SmmuRecord m;
+    m.name = sc_.smmus[i].name;
+    m.stats = &smmus_[i]->core().stats();
+    m.tableBytes = tableBytes_[i];
+    m.hostCommands = drivers_[i]->stats().commandsIssued;
+    r.smmus.push_back(m);
+  }
+  r.simTimeNs = sc_core::sc_time_stamp().to_seconds() * 1e9;
+  r.memoryPages = mem_.pagesAllocated();
+  r.eventsDrained = eventsDrained_;
+  return r;
+}
+
+}  // namespace smmu::tb

@@ -1,0 +1,68 @@
+// The simulated system of a scenario: one shared memory model, N SMMU instances, a host agent
+// per SMMU (Linux-like driver reaching the SMMU's register frame over TLM), and the devices.
+//
+//   Device* --dmaIn--> Smmu --dmaOut--> MemoryTarget <-- Smmu.walk (tables, queues)
+//   TlmRegisterAccess --regs--> Smmu            ^-- host agent writes tables directly
+//
+// Before the devices start, the host thread probes every SMMU and, for every device, creates a
+// domain, attaches the device's StreamID (and SubstreamID) and maps its buffer, all through
+// the register frame and command queue in simulated time. When every device is done it drains
+// the event queues and stops the simulation.
+#pragma once
+#include <functional>
+#include <memory>
+#include <string>
+#include <systemc>
+#include <vector>
+
+#include "Device.h"
+#include "Report.h"
+#include "Scenario.h"
+#include "host/ArmSmmuV3Driver.h"
+#include "host/PageAllocator.h"
+#include "host/TlmRegisterAccess.h"
+#include "mem/MemoryTarget.h"
+#include "mem/SparseMemory.h"
+#include "smmu/Smmu.h"
+
+namespace smmu::tb {
+
+class System : public sc_core::sc_module {
+ public:
+  System(sc_core::sc_module_name name, const Scenario& scenario);
+  ~System() override;
+  SC_HAS_PROCESS(System);
+
+  // Called from device threads every `progressEvery` transactions (and at the end).
+  std::function<void(uint64_t done, uint64_t total, uint64_t simNs)> onProgress;
+
+  RunRecord record() const;
+  SparseMemory& memory() { return mem_; }
+  Smmu& smmu(size_t i) { return *smmus_[i]; }
+  ArmSmmuV3Driver& driver(size_t i) { return *drivers_[i]; }
+  Device& device(size_t i) { return *devices_[i]; }
+  size_t deviceCount() const { return devices_.size(); }
+  double setupDoneNs() const { return setupDoneNs_; }
+  const std::string& hostError() const { return hostError_; }
+
+ private:
+  void hostThread();
+  void progressThread();
+
+  const Scenario& sc_;
+  SparseMemory mem_;
+  MemoryTarget memTarget_;
+  std::unique_ptr<PageAllocator> tableAlloc_, dataAlloc_;
+  std::vector<std::unique_ptr<Smmu>> smmus_;
+  std::vector<std::unique_ptr<TlmRegisterAccess>> hostPorts_;
+  std::vector<std::unique_ptr<ArmSmmuV3Driver>> drivers_;
+  std::vector<std::unique_ptr<Device>> devices_;
+  std::vector<DeviceRecord> deviceInfo_;
+  std::vector<uint64_t> tableBytes_;
+  sc_core::sc_event start_;
+  uint64_t eventsDrained_ = 0;
+  double setupDoneNs_ = 0;
+  std::string hostError_;
+};
+
+}  // namespace smmu::tb

@@ -1,0 +1,107 @@
+// The backing store of the whole model: a sparse 64-bit physical address space held in 4 KiB
+// pages that are allocated on first write. Reads of untouched pages return zeros and allocate
+// nothing, so memory use follows the pages a run touches, never the simulated time.
+//
+// An optional region map says where RAM is: with no region declared the whole space is RAM;
+// once regions exist, an access that touches any byte outside every region is an external abort
+// and changes nothing. Pure C++ (no SystemC): MemoryTarget puts it behind a TLM socket.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "arch/Types.h"
+#include "mem/PhysMem.h"
+
+namespace smmu {
+
+class SparseMemory : public PhysMemIf {
+ public:
+  static constexpr unsigned kPageShift = 12;
+  static constexpr uint64_t kPageSize = uint64_t{1} << kPageShift;
+  static constexpr uint64_t kPageMask = kPageSize - 1;
+
+  // One RAM interval, inclusive bounds so that a region may end at 2^64 - 1.
+  struct Region {
+    PhysAddr first = 0;
+    PhysAddr last = 0;
+  };
+
+  SparseMemory() = default;
+  explicit SparseMemory(Tick latency) : latency_(latency) {}
+  SparseMemory(const SparseMemory&) = delete;
+  SparseMemory& operator=(const SparseMemory&) = delete;
+
+  // PhysMemIf. An access counts (and costs `latency`) also when it aborts; only successful
+  // accesses move data and count bytes. len == 0 is a successful access of no bytes.
+  MemStatus read(PhysAddr pa, void* dst, size_t len, Tick* lat = nullptr) override;
+  MemStatus write(PhysAddr pa, const void* src, size_t len, Tick* lat = nullptr) override;
+
+  // Backdoor (debug) access: same region check and data as read/write, but no latency and no
+  // counters. Used by TLM transport_dbg and by tools that inspect memory.
+  MemStatus peek(PhysAddr pa, void* dst, size_t len) const;
+  MemStatus poke(PhysAddr pa, const void* src, size_t len);
+
+  // Region map. Overlapping or adjacent regions merge. Throws std::invalid_argument for size 0
+  // or a region that wraps past 2^64.
+  void addRegion(PhysAddr base, uint64_t size);
+  bool hasRegions() const { return !regions_.empty(); }
+  const std::vector<Region>& regions() const { return regions_; }  // merged, sorted
+  // True if every byte of [pa, pa+len) is RAM; an empty range is always inside. False if the
+  // range wraps past 2^64.
+  bool inRam(PhysAddr pa, uint64_t len) const;
+  // The RAM interval containing pa (the whole space when no region is declared).
+  bool ramIntervalAt(PhysAddr pa, Region& out) const;
+
+  // Access latency in picoseconds, added to *lat once per access.
+  void setLatency(Tick ps) { latency_ = ps; }
+  Tick latency() const { return latency_; }
+
+  // Counters.
+  uint64_t reads() const { return reads_; }
+  uint64_t writes() const { return writes_; }
+  uint64_t bytes() const { return bytesRead_ + bytesWritten_; }
+  uint64_t bytesRead() const { return bytesRead_; }
+  uint64_t bytesWritten() const { return bytesWritten_; }
+  uint64_t aborts() const { return aborts_; }
+  size_t pagesAllocated() const { return pages_.size(); }
+  void resetCounters() { reads_ = writes_ = bytesRead_ = bytesWritten_ = aborts_ = 0; }
+
+  // Direct pointer to the 4 KiB page containing pageBase (any address in the page works),
+  // allocating a zero page if `allocate`; nullptr if not allocated and !allocate. The pointer
+  // stays valid for the lifetime of the SparseMemory (pages are never freed). Ignores the
+  // region map: callers that grant access (DMI) check inRam() themselves.
+  uint8_t* pagePtr(PhysAddr pageBase, bool allocate);
+  const uint8_t* pagePtr(PhysAddr pageBase) const;
+
+  // Visit every allocated page in ascending address order.
+  void forEachPage(const std::function<void(PhysAddr pageBase, const uint8_t* data)>& fn) const;
+
+ private:
+  struct Page {
+    uint8_t data[kPageSize];
+  };
+
+  uint8_t* findPage(uint64_t pageNum) const;
+  uint8_t* allocPage(uint64_t pageNum);
+  void copyOut(PhysAddr pa, uint8_t* dst, size_t len) const;
+  void copyIn(PhysAddr pa, const uint8_t* src, size_t len);
+  static bool wraps(PhysAddr pa, uint64_t len) { return len != 0 && pa + (len - 1) < pa; }
+
+  std::unordered_map<uint64_t, std::unique_ptr<Page>> pages_;
+  // One-entry cache of the last page found (allocated pages only; pages are never freed).
+  mutable uint64_t lastPageNum_ = ~uint64_t{0};
+  mutable uint8_t* lastPage_ = nullptr;
+
+  std::vector<Region> regions_;
+  mutable size_t lastRegion_ = 0;
+
+  Tick latency_ = 0;
+  uint64_t reads_ = 0, writes_ = 0, bytesRead_ = 0, bytesWritten_ = 0, aborts_ = 0;
+};
+
+}  // namespace smmu
