@@ -84,33 +84,78 @@ std::vector<std::string> splitCsv(const std::string& line) {
   return f;
 }
 
-SmmuFeatures::Idr loadRegisters(const std::string& path, std::map<uint32_t, std::pair<uint64_t, unsigned>>& writes,
+// The top-level keys of a JSON object, in file order, with the line each starts on. `text` has
+// already been parsed by nlohmann::json, so it is well formed; only strings and brackets matter.
+std::vector<std::pair<std::string, unsigned>> topLevelKeys(const std::string& text) {
+  std::vector<std::pair<std::string, unsigned>> keys;
+  unsigned line = 1;
+  int depth = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '\n') {
+      ++line;
+    } else if (c == '{' || c == '[') {
+      ++depth;
+    } else if (c == '}' || c == ']') {
+      --depth;
+    } else if (c == '"') {
+      size_t j = i + 1;
+      while (j < text.size() && text[j] != '"') j += text[j] == '\\' ? 2 : 1;
+      if (j >= text.size()) break;
+      const std::string token = text.substr(i, j - i + 1);
+      i = j;
+      if (depth != 1) continue;
+      size_t k = j + 1;
+      while (k < text.size() && std::isspace(static_cast<unsigned char>(text[k]))) ++k;
+      if (k < text.size() && text[k] == ':')
+        keys.emplace_back(nlohmann::json::parse(token).get<std::string>(), line);
+    }
+  }
+  return keys;
+}
+
+SmmuFeatures::Idr loadRegisters(const std::string& path,
+                                std::map<uint32_t, std::pair<uint64_t, unsigned>>& writes,
                                 const SmmuFeatures& defaults) {
-  std::ifstream in(path);
+  std::ifstream in(path, std::ios::binary);
   if (!in) throw ReplayError(path + ": cannot open register dump");
+  std::ostringstream buf;
+  buf << in.rdbuf();
+  const std::string text = buf.str();
   nlohmann::json j;
   try {
-    in >> j;
+    j = nlohmann::json::parse(text);
   } catch (const nlohmann::json::parse_error& e) {
-    throw ReplayError(path + ": not valid JSON: " + e.what());
+    // e.byte: 1-based position of the offending character (text.size() + 1 at the end).
+    const size_t at = std::min<size_t>(e.byte > 0 ? e.byte - 1 : 0, text.size());
+    const size_t line = 1 + size_t(std::count(text.begin(), text.begin() + long(at), '\n'));
+    const size_t bol = text.rfind('\n', at == 0 ? 0 : at - 1);
+    const size_t col = bol == std::string::npos || at == 0 ? at + 1 : at - bol;
+    throw ReplayError(path + ":" + std::to_string(line) + ":" + std::to_string(col) +
+                      ": not valid JSON: " + e.what());
   }
   if (!j.is_object()) throw ReplayError(path + ": expected a JSON object of register names");
   SmmuFeatures::Idr idr = defaults.toIdr();
   uint32_t* idrs[] = {&idr.idr0, &idr.idr1, &idr.idr2, &idr.idr3, &idr.idr4, &idr.idr5};
-  for (auto it = j.begin(); it != j.end(); ++it) {
-    const std::string& key = it.key();
+  std::map<uint32_t, std::pair<std::string, unsigned>> seen;  // offset -> (name, line)
+  for (const auto& [key, line] : topLevelKeys(text)) {
+    const std::string at = path + ":" + std::to_string(line) + ": ";
     if (!key.empty() && key[0] == '_') continue;  // comment
     uint32_t off = 0;
     bool is64 = false;
-    if (!registerOffset(key, off, is64))
-      throw ReplayError(path + ": unknown register '" + key + "'");
-    if (!it->is_string())
-      throw ReplayError(path + ": " + key + ": expected a hex string such as \"0x1f\"");
+    if (!registerOffset(key, off, is64)) throw ReplayError(at + "unknown register '" + key + "'");
+    if (auto s = seen.find(off); s != seen.end())
+      throw ReplayError(at + key + ": register given twice (also as '" + s->second.first +
+                        "' at line " + std::to_string(s->second.second) + ")");
+    seen[off] = {key, line};
+    const nlohmann::json& val = j.at(key);
+    if (!val.is_string())
+      throw ReplayError(at + key + ": expected a hex string such as \"0x1f\", got " + val.dump());
+    const std::string str = val.get<std::string>();
     uint64_t v = 0;
-    if (!parseHexField(it->get<std::string>(), v))
-      throw ReplayError(path + ": " + key + ": bad hex value '" + it->get<std::string>() + "'");
+    if (!parseHexField(str, v)) throw ReplayError(at + key + ": bad hex value '" + str + "'");
     if (!is64 && v > 0xffffffffull)
-      throw ReplayError(path + ": " + key + ": value " + hex(v) + " does not fit 32 bits");
+      throw ReplayError(at + key + ": value " + hex(v) + " does not fit 32 bits");
     if (off <= reg::IDR5)
       *idrs[off / 4] = uint32_t(v);
     else
@@ -161,13 +206,16 @@ ReplaySummary runReplay(const ReplayOptions& opt) {
   ReplaySummary sum;
   std::string line;
   unsigned lineNo = 0;
+  bool firstRow = true;  // the header may follow comment and blank lines
   Tick now = 0;
   while (std::getline(in, line)) {
     ++lineNo;
     const std::string t = trim(line);
     if (t.empty() || t[0] == '#') continue;
     const auto f = splitCsv(t);
-    if (lineNo == 1 && !f.empty() && upper(f[0]) == "SID") continue;  // header
+    const bool first = firstRow;
+    firstRow = false;
+    if (first && upper(f[0]) == "SID") continue;  // the optional header line
     auto bad = [&](const std::string& what) {
       out.flush();
       return ReplayError(opt.tracePath + ":" + std::to_string(lineNo) + ": " + what);

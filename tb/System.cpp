@@ -96,9 +96,13 @@ void System::hostThread() {
           drv.attach(dom, p.sid);
         const uint64_t size = (grp.footprintBytes + grp.pageSize - 1) / grp.pageSize * grp.pageSize;
         const PhysAddr pa = dataAlloc_->alloc(size, grp.pageSize);
+        // One map() per page_size chunk, so that the buffer is mapped with exactly that page
+        // or block size (a single map() would pick the largest size the alignment allows).
         IommuProt prot;
-        if (!drv.map(dom, p.iovaBase, pa, size, prot))
-          throw std::runtime_error(fmt::format("mapping the buffer of device {} failed", di));
+        for (uint64_t off = 0; off < size; off += grp.pageSize)
+          if (!drv.map(dom, p.iovaBase + off, pa + off, grp.pageSize, prot))
+            throw std::runtime_error(fmt::format("device {}: mapping IOVA {:#x} failed", di,
+                                                 p.iovaBase + off));
       }
     }
     for (size_t i = 0; i < drivers_.size(); ++i) tableBytes_[i] = drivers_[i]->pgtableBytes();

@@ -322,6 +322,7 @@ TEST_F(DriverTest, AttachPasidBuildsAMultiCdTable) {
   EXPECT_THROW(drv->attachPasid(d, 9, 16), std::out_of_range);
 
   // Last PASID gone: the stream goes back to its bypass STE.
+  EXPECT_THROW(drv->detachPasid(9, 0), std::invalid_argument);
   drv->detachPasid(9, 3);
   EXPECT_EQ(rd(base + 3 * 64), 0u);
   EXPECT_EQ(rd(drv->steAddress(9)), 0x9u);
@@ -581,6 +582,8 @@ TEST_F(DriverTest, IllegalCommandIsSkippedLikeLinuxAndReported) {
   EXPECT_EQ(opcodesSinceMark(), (std::vector<uint8_t>{op::CMD_SYNC, op::CMD_SYNC}));
   EXPECT_EQ(drv->cmdqErrors().size(), 1u);
   EXPECT_EQ(drv->stats().cmdqErrors, 1u);
+  EXPECT_EQ(drv->stats().globalErrors, 1u);
+  EXPECT_EQ(drv->stats().lastGlobalErrors, reg::GERROR_CMDQ_ERR);
   // The queue works again.
   markNow();
   regs->illegalOpcodes.clear();
@@ -686,6 +689,23 @@ TEST_F(DriverTest, CountersFollowTheWork) {
   // Linear 256-entry stream table 16K + CD table 64 + CMDQ 4K + EVTQ 4K.
   EXPECT_EQ(drv->structureBytes(), 16384u + 64 + 4096 + 4096);
   EXPECT_EQ(s.registerWrites, regs->writeLog.size());
+}
+
+TEST_F(DriverTest, MemoryLatencyIsAccountedForTheHost) {
+  mem.setLatency(5000);  // 5 ns per access
+  DriverOptions o;
+  o.sidBits = 4;  // 16 STEs: one bulk write at probe
+  start(o);
+  const Tick probeTime = drv->takeMemoryTime();
+  // 16 STEs (one write) + 4 commands + nothing else.
+  EXPECT_EQ(probeTime, 5000u * (1 + 4));
+  EXPECT_EQ(drv->takeMemoryTime(), 0u);
+  Domain& d = drv->createDomain();
+  const Tick before = d.pgtable().memoryTime();
+  ASSERT_TRUE(drv->map(d, 0x1000, 0x80001000, K4));
+  // Four levels, one entry read and written at each: 3 table descriptors and the leaf.
+  EXPECT_EQ(d.pgtable().memoryTime() - before, 5000u * 8);
+  EXPECT_EQ(drv->takeMemoryTime(), 5000u * 8);
 }
 
 TEST_F(DriverTest, DomainsAndStreamsRefuseBadRequests) {

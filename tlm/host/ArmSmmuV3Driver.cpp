@@ -163,13 +163,13 @@ void ArmSmmuV3Driver::requireProbed(const char* what) const {
 
 ArmSmmuV3Driver::Words8 ArmSmmuV3Driver::readWords(PhysAddr at) {
   Words8 w{};
-  if (mem_.read(at, w.data(), sizeof(w)) != MemStatus::Ok)
+  if (mem_.read(at, w.data(), sizeof(w), &memTime_) != MemStatus::Ok)
     throw std::runtime_error("ArmSmmuV3Driver: reading 64 bytes at " + hex(at) + " failed");
   return w;
 }
 
 void ArmSmmuV3Driver::memWrite64(PhysAddr at, uint64_t v) {
-  if (mem_.write64(at, v) != MemStatus::Ok)
+  if (mem_.write64(at, v, &memTime_) != MemStatus::Ok)
     throw std::runtime_error("ArmSmmuV3Driver: writing " + hex(at) + " failed");
 }
 
@@ -193,6 +193,9 @@ void ArmSmmuV3Driver::probe() {
   if (features_.oasBits == 0)
     throw std::runtime_error("ArmSmmuV3Driver: reserved IDR5.OAS encoding");
 
+  if (features_.sidBits > 32)
+    throw std::runtime_error("ArmSmmuV3Driver: IDR1.SIDSIZE " +
+                             std::to_string(features_.sidBits) + " is reserved (> 32)");
   sidBits_ = opts_.sidBits == 0 ? features_.sidBits
                                 : std::min<unsigned>(opts_.sidBits, features_.sidBits);
   if (opts_.twoLevel && !features_.stLevel2)
@@ -230,7 +233,8 @@ void ArmSmmuV3Driver::probe() {
     std::vector<Words8> chunk(std::min<uint64_t>(n, 64), ste);
     for (uint64_t i = 0; i < n; i += chunk.size()) {
       const uint64_t k = std::min<uint64_t>(chunk.size(), n - i);
-      if (mem_.write(strtab_ + 64 * i, chunk.data(), size_t(64 * k)) != MemStatus::Ok)
+      const PhysAddr at = strtab_ + 64 * i;
+      if (mem_.write(at, chunk.data(), size_t(64 * k), &memTime_) != MemStatus::Ok)
         throw std::runtime_error("ArmSmmuV3Driver: writing the stream table failed");
     }
     strtabCfg_ = (reg::STRTAB_FMT_LINEAR << reg::STRTAB_CFG_FMT_SHIFT) |
@@ -337,7 +341,7 @@ void ArmSmmuV3Driver::waitForSpace(uint32_t n) {
 
 void ArmSmmuV3Driver::writeCmd(const Command::Words& w) {
   const PhysAddr at = cmdq_.base + PhysAddr(cmdq_.q().index(cmdq_.prod)) * 16;
-  if (mem_.write(at, w.data(), 16) != MemStatus::Ok)
+  if (mem_.write(at, w.data(), 16, &memTime_) != MemStatus::Ok)
     throw std::runtime_error("ArmSmmuV3Driver: writing the command queue at " + hex(at) +
                              " failed");
   cmdq_.prod = cmdq_.q().next(cmdq_.prod);
@@ -378,8 +382,9 @@ void ArmSmmuV3Driver::waitSync(uint32_t syncProd) {
     for (;;) {
       refreshCons();
       const uint32_t cons = cmdq_.cons;
-      const bool consumed = (q.wrap(cons) == q.wrap(syncProd) && q.index(cons) > q.index(syncProd)) ||
-                            (q.wrap(cons) != q.wrap(syncProd) && q.index(cons) <= q.index(syncProd));
+      const bool sameWrap = q.wrap(cons) == q.wrap(syncProd);
+      const bool consumed = (sameWrap && q.index(cons) > q.index(syncProd)) ||
+                            (!sameWrap && q.index(cons) <= q.index(syncProd));
       if (consumed) return;
       poll(polls, "waiting for CMD_SYNC (CMDQ_CONS)");
     }
@@ -391,7 +396,7 @@ void ArmSmmuV3Driver::waitSync(uint32_t syncProd) {
   const unsigned every = std::max(1u, opts_.msiErrorCheckInterval);
   for (;;) {
     uint32_t v = 0;
-    if (mem_.read32(at, v) != MemStatus::Ok)
+    if (mem_.read32(at, v, &memTime_) != MemStatus::Ok)
       throw std::runtime_error("ArmSmmuV3Driver: reading the CMD_SYNC MSI word at " + hex(at) +
                                " failed");
     if (v == want) break;
@@ -450,7 +455,7 @@ void ArmSmmuV3Driver::skipErr() {
   CmdqErrorInfo info;
   info.cerror = idx;
   info.cons = q.ptr(cons);
-  if (mem_.read(at, info.command.data(), 16) != MemStatus::Ok)
+  if (mem_.read(at, info.command.data(), 16, &memTime_) != MemStatus::Ok)
     throw std::runtime_error("ArmSmmuV3Driver: reading the failed command at " + hex(at));
   errors_.push_back(info);
   ++stats_.cmdqErrors;
@@ -467,7 +472,7 @@ void ArmSmmuV3Driver::skipErr() {
       s.msh = kShIsh;
       s.msiattr = kMemattrOiwb;
       const Command::Words w = s.encode();
-      if (mem_.write(at, w.data(), 16) != MemStatus::Ok)
+      if (mem_.write(at, w.data(), 16, &memTime_) != MemStatus::Ok)
         throw std::runtime_error("ArmSmmuV3Driver: rewriting the failed command at " + hex(at));
     }
   }
@@ -479,6 +484,8 @@ bool ArmSmmuV3Driver::handleGlobalErrors() {
   const uint32_t gerrorn = rd32(reg::GERRORN);
   const uint32_t active = gerror ^ gerrorn;
   if (!(active & kGerrorErrMask)) return false;
+  ++stats_.globalErrors;
+  stats_.lastGlobalErrors = active & kGerrorErrMask;
   if (active & reg::GERROR_CMDQ_ERR) skipErr();
   wr32(reg::GERRORN, gerror);
   return true;
@@ -504,7 +511,7 @@ ArmSmmuV3Driver::EventDrain ArmSmmuV3Driver::drainEvents() {
     while (!q.empty(evtq_.prod, evtq_.cons)) {
       EventRecord::Words w{};
       const PhysAddr at = evtq_.base + PhysAddr(q.index(evtq_.cons)) * 32;
-      if (mem_.read(at, w.data(), 32) != MemStatus::Ok)
+      if (mem_.read(at, w.data(), 32, &memTime_) != MemStatus::Ok)
         throw std::runtime_error("ArmSmmuV3Driver: reading the event queue at " + hex(at));
       out.events.push_back(EventRecord::decode(w));
       ++stats_.eventsDrained;
@@ -567,7 +574,7 @@ void ArmSmmuV3Driver::ensureL2(uint32_t sid) {
   const unsigned n = 1u << kStrtabSplit;
   const PhysAddr l2 = alloc_.alloc(uint64_t{64} * n);
   const std::vector<Words8> stes(n, initialSte());  // arm_smmu_init_initial_stes
-  if (mem_.write(l2, stes.data(), size_t(64) * n) != MemStatus::Ok)
+  if (mem_.write(l2, stes.data(), size_t(64) * n, &memTime_) != MemStatus::Ok)
     throw std::runtime_error("ArmSmmuV3Driver: writing the L2 stream table at " + hex(l2));
   l2_[idx] = l2;
   StL1Desc d;
@@ -756,10 +763,10 @@ void ArmSmmuV3Driver::growCdTable(uint32_t sid, Stream& s, unsigned log2) {
   const CdTable old = s.cd;
   const uint64_t oldBytes = uint64_t{64} << old.log2;
   std::vector<uint8_t> buf(oldBytes);
-  if (mem_.read(old.base, buf.data(), buf.size()) != MemStatus::Ok)
+  if (mem_.read(old.base, buf.data(), buf.size(), &memTime_) != MemStatus::Ok)
     throw std::runtime_error("ArmSmmuV3Driver: reading the CD table at " + hex(old.base));
   allocCdTable(s, log2);
-  if (mem_.write(s.cd.base, buf.data(), buf.size()) != MemStatus::Ok)
+  if (mem_.write(s.cd.base, buf.data(), buf.size(), &memTime_) != MemStatus::Ok)
     throw std::runtime_error("ArmSmmuV3Driver: writing the CD table at " + hex(s.cd.base));
   std::copy(old.domains.begin(), old.domains.end(), s.cd.domains.begin());
   if (s.cdInSte) {
@@ -897,6 +904,9 @@ void ArmSmmuV3Driver::attachPasid(Domain& d, uint32_t sid, uint32_t ssid) {
 void ArmSmmuV3Driver::detachPasid(uint32_t sid, uint32_t ssid) {
   requireProbed("detachPasid");
   checkSid(sid);
+  if (ssid == 0)
+    throw std::invalid_argument("ArmSmmuV3Driver::detachPasid: SSID 0 is the stream's own CD; "
+                                "use bypass() or abort()");
   auto it = streams_.find(sid);
   if (it == streams_.end()) return;
   Stream& s = it->second;
@@ -904,7 +914,7 @@ void ArmSmmuV3Driver::detachPasid(uint32_t sid, uint32_t ssid) {
   writeCd(sid, ssid, Words8{});  // arm_smmu_clear_cd
   setCdDomain(sid, s, ssid, nullptr);
   // When the last PASID goes, an identity / blocked stream gets its plain STE back.
-  if (ssid != 0 && !ssidsInUse(s) && s.mode == Mode::CdTable && s.s1dss != ste::S1DSS_SSID0)
+  if (!ssidsInUse(s) && s.mode == Mode::CdTable && s.s1dss != ste::S1DSS_SSID0)
     attachSte(sid, s.s1dss == ste::S1DSS_BYPASS ? Mode::Bypass : Mode::Abort);
 }
 
@@ -1023,6 +1033,19 @@ void ArmSmmuV3Driver::tlbInvRange(Domain& d, uint64_t iova, uint64_t size, uint6
 
 // ---------------------------------------------------------------------------------------------
 // Accounting
+
+Tick ArmSmmuV3Driver::memoryTime() const {
+  Tick t = memTime_;
+  for (const auto& d : domains_) t += d->pgtable().memoryTime();
+  return t;
+}
+
+Tick ArmSmmuV3Driver::takeMemoryTime() {
+  const Tick now = memoryTime();
+  const Tick t = now - memTimeTaken_;
+  memTimeTaken_ = now;
+  return t;
+}
 
 uint64_t ArmSmmuV3Driver::pgtableBytes() const {
   uint64_t n = 0;

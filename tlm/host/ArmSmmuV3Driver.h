@@ -106,6 +106,8 @@ struct DriverStats {
   uint64_t prodWrites = 0;       // CMDQ_PROD register writes
   uint64_t queueFullWaits = 0;   // polls of CMDQ_CONS because the queue was full
   uint64_t cmdqErrors = 0;
+  uint64_t globalErrors = 0;     // GERROR activations handled (acknowledged through GERRORN)
+  uint32_t lastGlobalErrors = 0; // the active GERROR bits of the last one
   uint64_t tlbiCommands = 0, cfgiCommands = 0;
   uint64_t mapCalls = 0, unmapCalls = 0, bytesMapped = 0, bytesUnmapped = 0;
   uint64_t steWrites = 0, cdWrites = 0;  // 64-bit words written into STEs / CDs
@@ -234,6 +236,11 @@ class ArmSmmuV3Driver {
   PhysAddr msiWord() const { return msiWord_; }
 
   const DriverStats& stats() const { return stats_; }
+  // Latency the PhysMemIf reported for the driver's own memory accesses (queues, STEs, CDs,
+  // page tables; not the allocator's zeroing), and the part of it not yet taken: a SystemC
+  // host lets that much time pass after each call.
+  Tick memoryTime() const;
+  Tick takeMemoryTime();
   uint64_t pgtableBytes() const;    // page tables of every domain
   uint64_t structureBytes() const;  // stream table, CD tables, queues, MSI word
   const std::vector<CmdqErrorInfo>& cmdqErrors() const { return errors_; }
@@ -331,6 +338,7 @@ class ArmSmmuV3Driver {
   PhysAddr msiWord_ = 0;
   uint32_t syncSeq_ = 0;
   uint64_t cdTableBytes_ = 0;
+  Tick memTime_ = 0, memTimeTaken_ = 0;
 
   std::vector<std::unique_ptr<Domain>> domains_;
   std::vector<bool> asidUsed_;

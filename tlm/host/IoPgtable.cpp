@@ -148,14 +148,14 @@ PhysAddr IoPgtable::pteToPaddr(uint64_t pte) const {
 
 uint64_t IoPgtable::readPte(PhysAddr at) const {
   uint64_t v = 0;
-  if (mem_.read64(at, v) != MemStatus::Ok)
+  if (mem_.read64(at, v, &memTime_) != MemStatus::Ok)
     throw std::runtime_error("IoPgtable: reading the descriptor at " + hex(at) +
                              " failed (external abort)");
   return v;
 }
 
 void IoPgtable::writePte(PhysAddr at, uint64_t pte) {
-  if (mem_.write64(at, pte) != MemStatus::Ok)
+  if (mem_.write64(at, pte, &memTime_) != MemStatus::Ok)
     throw std::runtime_error("IoPgtable: writing the descriptor at " + hex(at) +
                              " failed (external abort)");
 }
@@ -179,7 +179,7 @@ void IoPgtable::freeTable(PhysAddr table, unsigned lvl) {
 void IoPgtable::freeSubtree(PhysAddr table, unsigned lvl) {
   if (lvl < 3) {
     std::vector<uint64_t> ptes(entries(lvl));
-    if (mem_.read(table, ptes.data(), ptes.size() * 8) != MemStatus::Ok)
+    if (mem_.read(table, ptes.data(), ptes.size() * 8, &memTime_) != MemStatus::Ok)
       throw std::runtime_error("IoPgtable: reading the table at " + hex(table) + " failed");
     for (uint64_t pte : ptes)
       if (pte && isTable(pte, lvl)) freeSubtree(pteToPaddr(pte), lvl + 1);
@@ -189,7 +189,7 @@ void IoPgtable::freeSubtree(PhysAddr table, unsigned lvl) {
 
 bool IoPgtable::subtreeHasLeaf(PhysAddr table, unsigned lvl) const {
   std::vector<uint64_t> ptes(entries(lvl));
-  if (mem_.read(table, ptes.data(), ptes.size() * 8) != MemStatus::Ok)
+  if (mem_.read(table, ptes.data(), ptes.size() * 8, &memTime_) != MemStatus::Ok)
     throw std::runtime_error("IoPgtable: reading the table at " + hex(table) + " failed");
   for (uint64_t pte : ptes) {
     if (!pte) continue;
@@ -354,7 +354,7 @@ uint64_t IoPgtable::splitBlkUnmap(uint64_t iova, uint64_t pgsize, uint64_t blkPt
     if (long(i) == unmapIdx) continue;
     ptes[i] = prot | type | paddrToPte(blkPa + uint64_t(i) * splitSz);
   }
-  if (mem_.write(tablep, ptes.data(), ptes.size() * 8) != MemStatus::Ok)
+  if (mem_.write(tablep, ptes.data(), ptes.size() * 8, &memTime_) != MemStatus::Ok)
     throw std::runtime_error("IoPgtable: writing the table at " + hex(tablep) + " failed");
   writePte(ptep, paddrToPte(tablep) | kPteTable);
 

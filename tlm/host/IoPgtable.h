@@ -35,7 +35,7 @@ struct IommuProt {
   bool write = true;
   bool priv = false;    // privileged-only: AP[1] = 0
   bool noexec = false;  // PXN and UXN
-  bool cache = true;    // normal write-back memory (dma-iommu sets IOMMU_CACHE for coherent devices)
+  bool cache = true;    // normal write-back memory (IOMMU_CACHE, set for coherent devices)
   bool mmio = false;    // device memory
 };
 
@@ -127,6 +127,7 @@ class IoPgtable {
   const IoPgtableConfig& config() const { return cfg_; }
   unsigned iasBits() const { return cfg_.iasBits; }
   unsigned oasBits() const { return cfg_.oasBits; }
+  Tick memoryTime() const { return memTime_; }  // latency of every table access so far
 
   // Fills cd like arm_smmu_make_s1_cd: T0SZ/TG0/IR0/OR0/SH0 from the TCR, EPD1 = 1, V = 1,
   // IPS, AA64 = 1, R = 1, A = 1, ASET = 1, ASID, TTB0 = ttbr, MAIR. Other fields are cleared.
@@ -166,6 +167,7 @@ class IoPgtable {
   LpaeTcr tcr_;
   PhysAddr pgd_ = 0;
   uint64_t tableBytes_ = 0;
+  mutable Tick memTime_ = 0;
   unsigned tables_ = 0;
 };
 

@@ -38,7 +38,7 @@ void PageAllocator::zero(PhysAddr pa, uint64_t len) {
   static const std::array<uint8_t, 4096> kZeros{};
   while (len != 0) {
     const uint64_t n = std::min<uint64_t>(len, kZeros.size());
-    if (mem_.write(pa, kZeros.data(), size_t(n)) != MemStatus::Ok)
+    if (mem_.write(pa, kZeros.data(), size_t(n), &memTime_) != MemStatus::Ok)
       throw std::runtime_error("PageAllocator: zeroing " + hex(pa) +
                                " failed: no memory at that address (external abort)");
     pa += n;

@@ -38,6 +38,7 @@ class PageAllocator {
   uint64_t bumpOffset() const { return next_ - base_; }  // high-water mark of the bump pointer
   uint64_t liveBlocks() const { return live_.size(); }
   bool owns(PhysAddr pa) const { return pa >= base_ && pa - base_ < size_; }
+  Tick memoryTime() const { return memTime_; }  // latency of the zeroing writes so far
 
  private:
   void zero(PhysAddr pa, uint64_t len);
@@ -49,6 +50,7 @@ class PageAllocator {
   uint64_t size_;
   PhysAddr next_;
   uint64_t inUse_ = 0, peak_ = 0;
+  Tick memTime_ = 0;
   std::unordered_map<PhysAddr, uint64_t> live_;       // block address -> block size
   std::map<uint64_t, std::vector<PhysAddr>> free_;     // block size -> free blocks
 };
