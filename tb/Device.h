@@ -12,7 +12,9 @@
 #include <vector>
 
 #include "LatencyHistogram.h"
+#include "TraceSource.h"
 #include "Traffic.h"
+#include "TransactionRecorder.h"
 #include "smmu/TxnExtension.h"
 
 namespace smmu::tb {
@@ -27,6 +29,10 @@ struct DeviceParams {
   unsigned outstanding = 4;
   uint64_t transactions = 1000;
   Tick thinkPs = 0;  // minimum gap between two issues
+  // Trace-driven: issue these rows (each at its t_ns after the start, or later when all
+  // outstanding slots are busy) instead of `transactions` accesses from the traffic pattern.
+  std::shared_ptr<const std::vector<TraceRow>> trace;
+  TransactionRecorder* recorder = nullptr;  // --record
 };
 
 struct DeviceStats {
@@ -34,6 +40,7 @@ struct DeviceStats {
   uint64_t tlbHits = 0, walks = 0, walkReads = 0;
   LatencyHistogram latency;  // picoseconds, completed transactions
   Tick lastCompletionPs = 0;
+  Tick startPs = 0;
 };
 
 class Device : public sc_core::sc_module {
@@ -52,6 +59,7 @@ class Device : public sc_core::sc_module {
  private:
   void run();
   Tick nowPs() const;
+  void issue(uint64_t iova, bool write, unsigned bytes);
 
   DeviceParams p_;
   std::unique_ptr<TrafficPattern> traffic_;

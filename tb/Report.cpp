@@ -102,6 +102,33 @@ nlohmann::json makeStatsJson(const RunRecord& run) {
     r["tlb_entries_invalidated"] = s.tlbInvalidated;
     r["config_entries_invalidated"] = s.configInvalidated;
     r["table_bytes"] = m.tableBytes;
+    r["utlb_lookups"] = s.utlbLookups;
+    r["utlb_hits"] = s.utlbHits;
+    r["utlb_hit_rate"] = round6(ratio(s.utlbHits, s.utlbLookups));
+    r["walk_cache_hits"] = s.walkCacheHits;
+    r["walk_cache_entries_invalidated"] = s.walkCacheInvalidated;
+    const double window = run.simTimeNs - run.trafficStartNs;
+    if (m.walkers) {
+      nlohmann::json w;
+      w["walks"] = m.walkers->jobs();
+      w["waited"] = m.walkers->jobsThatWaited();
+      w["mean_wait_ns"] = round6(m.walkers->jobs() ? ns(m.walkers->waitSum()) /
+                                                          double(m.walkers->jobs())
+                                                    : 0.0);
+      w["max_wait_ns"] = ns(m.walkers->maxWait());
+      // Mean number of busy walkers over the run, and per walker when their number is set.
+      const double busy = window > 0 ? ns(m.walkers->busySum()) / window : 0.0;
+      w["mean_busy"] = round6(busy);
+      if (m.walkerCount) w["occupancy"] = round6(busy / m.walkerCount);
+      r["walkers"] = std::move(w);
+    }
+    if (m.slots) {
+      nlohmann::json w;
+      w["translations"] = m.slots->jobs();
+      w["waited"] = m.slots->jobsThatWaited();
+      w["max_wait_ns"] = ns(m.slots->maxWait());
+      r["translation_slots"] = std::move(w);
+    }
     smmus.push_back(std::move(r));
   }
 
@@ -120,6 +147,17 @@ nlohmann::json makeStatsJson(const RunRecord& run) {
   t["events_recorded"] = events;
   t["events_drained"] = run.eventsDrained;
   t["memory_pages"] = run.memoryPages;
+  if (run.memoryChannels && run.memoryChannels->limited()) {
+    nlohmann::json c;
+    c["accesses"] = run.memoryChannels->jobs();
+    c["waited"] = run.memoryChannels->jobsThatWaited();
+    c["mean_wait_ns"] = round6(run.memoryChannels->jobs()
+                                   ? ns(run.memoryChannels->waitSum()) /
+                                         double(run.memoryChannels->jobs())
+                                   : 0.0);
+    c["max_wait_ns"] = ns(run.memoryChannels->maxWait());
+    t["memory_channels"] = std::move(c);
+  }
   j["totals"] = std::move(t);
   j["smmus"] = std::move(smmus);
   j["devices"] = std::move(devs);

@@ -28,6 +28,9 @@ struct SmmuRecord {
   const SmmuStats* stats = nullptr;
   uint64_t tableBytes = 0;     // translation tables the host built for this instance
   uint64_t hostCommands = 0;   // commands the host agent issued
+  const ResourcePool* walkers = nullptr;  // TCU walker slots
+  const ResourcePool* slots = nullptr;    // TBU translation slots
+  unsigned walkerCount = 0;               // ptw_slots (0 = unlimited)
 };
 
 struct RunRecord {
@@ -37,6 +40,8 @@ struct RunRecord {
   double simTimeNs = 0;
   uint64_t memoryPages = 0;     // pages the memory model holds at the end
   uint64_t eventsDrained = 0;   // event records the host read back from the event queues
+  double trafficStartNs = 0;    // when the devices started (after the host's setup)
+  const ResourcePool* memoryChannels = nullptr;
 };
 
 nlohmann::json latencyJson(const LatencyHistogram& h);  // {min,mean,p50,p90,p99,max} in ns

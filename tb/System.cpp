@@ -146,11 +146,16 @@ RunRecord System::record() const {
     m.stats = &smmus_[i]->core().stats();
     m.tableBytes = tableBytes_[i];
     m.hostCommands = drivers_[i]->stats().commandsIssued;
+    m.walkers = &smmus_[i]->core().walkerSlots();
+    m.slots = &smmus_[i]->core().translationSlots();
+    m.walkerCount = smmus_[i]->config().ptwSlots;
     r.smmus.push_back(m);
   }
   r.simTimeNs = sc_core::sc_time_stamp().to_seconds() * 1e9;
   r.memoryPages = mem_.pagesAllocated();
   r.eventsDrained = eventsDrained_;
+  r.trafficStartNs = setupDoneNs_;
+  r.memoryChannels = &mem_.channels();
   return r;
 }
 

@@ -35,8 +35,12 @@ class DriverOnSmmuCore : public ::testing::Test {
     r.ssv = ssv;
     r.ssid = ssid;
     r.acc.write = write;
-    return core->translate(r);
+    // A serial requester: each translation is issued when the previous one has completed.
+    const TranslationResult res = core->translate(r, clock);
+    clock += res.latency;
+    return res;
   }
+  Tick clock = 0;
 };
 
 TEST_F(DriverOnSmmuCore, MapTranslateUnmapFault) {

@@ -57,6 +57,13 @@ inline void build(smmu::SparseMemory& m, bool record = true) {
   m.write64(kL3 + 8 * 0x146, page(kPaRo, true));
 }
 
+// Maps `n` more 4 KB pages after kIovaRo in the same L3 table: IOVA kIova + k * 4 KiB ->
+// PA kPa + k * 4 KiB for k = 2 .. n + 1 (read/write).
+inline uint64_t mapMore(smmu::SparseMemory& m, unsigned n) {
+  for (unsigned k = 2; k < n + 2; ++k) m.write64(kL3 + 8 * (0x145 + k), page(kPa + 0x1000 * k, false));
+  return n;
+}
+
 // Registers: linear stream table of 2^4 STEs, queues enabled, SMMU enabled.
 inline void program(smmu::SmmuCore& c) {
   using namespace smmu::reg;

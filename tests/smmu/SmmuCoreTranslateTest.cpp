@@ -78,7 +78,7 @@ TEST(SmmuCoreTranslate, HitOnAFillInFlightWaitsForIt) {
   ASSERT_EQ(a.latency, 608000u);
   // 100 ns later the fill is still 508 ns away: the hit waits for it.
   auto b = r.trAt(1, kIova + 64, false, /*now=*/100000);
-  EXPECT_EQ(b.servedBy, ServedBy::Tlb);
+  EXPECT_EQ(b.servedBy, ServedBy::Coalesced);
   EXPECT_EQ(b.latency, 508000u);
   EXPECT_EQ(r.core.stats().tlbHitsUnderFill, 1u);
 }

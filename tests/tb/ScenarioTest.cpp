@@ -299,11 +299,12 @@ TEST(ScenarioErrors, UnknownValuesAndKeys) {
             "t.yaml:3:5: devices[0]: unknown key 'patern', did you mean 'pattern'? (valid keys: "
             "name, count, smmu, sid_base, ssid, pattern, footprint_bytes, access_bytes, "
             "stride_bytes, zipf_s, write_fraction, outstanding, transactions, think_ns, "
-            "page_size, granule, iova_base)");
+            "page_size, granule, iova_base, trace)");
   EXPECT_EQ(parseError("foo: 1\n"),
             "t.yaml:1:1: unknown key 'foo' (valid keys: name, seed, memory, smmus, devices, run)");
   EXPECT_EQ(parseError("memory:\n  latency: 5\n"),
-            "t.yaml:2:3: memory: unknown key 'latency' (valid keys: latency_ns, regions)");
+            "t.yaml:2:3: memory: unknown key 'latency' (valid keys: latency_ns, regions, channels, "
+            "occupancy_ns)");
   EXPECT_EQ(parseError("run: {progress: maybe}"),
             "t.yaml:1:17: run.progress: unknown value 'maybe' (expected auto, on, off)");
   EXPECT_EQ(parseError("smmus: [{stream_table: 3level}]"),
@@ -593,7 +594,7 @@ TEST(ScenarioOverride, ErrorsLeaveTheScenarioUnchanged) {
             "override 'devices[0].foo=1': devices[0]: unknown key 'foo' (valid keys: name, "
             "count, smmu, sid_base, ssid, pattern, footprint_bytes, access_bytes, stride_bytes, "
             "zipf_s, write_fraction, outstanding, transactions, think_ns, page_size, granule, "
-            "iova_base)");
+            "iova_base, trace)");
   EXPECT_EQ(overrideError(s, "devices.count=1"),
             "override 'devices.count=1': devices: is a list: select an element, e.g. devices[0]");
   EXPECT_EQ(overrideError(s, "devices[0].count.x=1"),
@@ -690,7 +691,7 @@ TEST(ScenarioSmmu, ToSmmuConfig) {
   EXPECT_EQ(d.features.toIdr().idr1, def.features.toIdr().idr1);
   EXPECT_EQ(d.features.toIdr().idr5, def.features.toIdr().idr5);
   EXPECT_EQ(d.tlbEntries, def.tlbEntries);
-  EXPECT_EQ(d.timing.tlbHit(), def.timing.tlbHit());
+  EXPECT_EQ(d.timing.tlbLookupCycles, def.timing.tlbLookupCycles);
 }
 
 // ---------------------------------------------------------------------------------------------

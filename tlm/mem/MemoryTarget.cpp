@@ -64,6 +64,7 @@ void MemoryTarget::b_transport(int, tlm::tlm_generic_payload& gp, sc_core::sc_ti
   }
 
   Tick lat = 0;
+  mem_.setTimeBase(toTick(sc_core::sc_time_stamp() + delay));  // arrival, for contention
   MemStatus st = MemStatus::Ok;
   switch (gp.get_command()) {
     case tlm::TLM_READ_COMMAND:

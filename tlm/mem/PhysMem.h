@@ -28,6 +28,15 @@ class PhysMemIf {
   MemStatus write64(PhysAddr pa, uint64_t v, Tick* lat = nullptr) { return write(pa, &v, 8, lat); }
   MemStatus read32(PhysAddr pa, uint32_t& v, Tick* lat = nullptr) { return read(pa, &v, 4, lat); }
   MemStatus write32(PhysAddr pa, uint32_t v, Tick* lat = nullptr) { return write(pa, &v, 4, lat); }
+
+  // Simulated time (ps) at which the caller's current sequence of accesses starts. An access
+  // made with *lat == x is issued at timeBase() + x. Memories that model contention (channels,
+  // queueing) use it to place the access in time; the rest ignore it.
+  void setTimeBase(Tick t) { timeBase_ = t; }
+  Tick timeBase() const { return timeBase_; }
+
+ protected:
+  Tick timeBase_ = 0;
 };
 
 }  // namespace smmu

@@ -107,9 +107,18 @@ void SparseMemory::addRegion(PhysAddr base, uint64_t size) {
   lastRegion_ = 0;
 }
 
+void SparseMemory::account(Tick* lat) {
+  if (!lat) return;
+  if (channels_.limited()) {
+    const Tick arrival = timeBase_ + *lat;
+    *lat += channels_.reserve(arrival, occupancy_) - arrival;
+  }
+  *lat += latency_;
+}
+
 MemStatus SparseMemory::read(PhysAddr pa, void* dst, size_t len, Tick* lat) {
   ++reads_;
-  if (lat) *lat += latency_;
+  account(lat);
   if (!inRam(pa, len)) {
     ++aborts_;
     return MemStatus::ExternalAbort;
@@ -121,7 +130,7 @@ MemStatus SparseMemory::read(PhysAddr pa, void* dst, size_t len, Tick* lat) {
 
 MemStatus SparseMemory::write(PhysAddr pa, const void* src, size_t len, Tick* lat) {
   ++writes_;
-  if (lat) *lat += latency_;
+  account(lat);
   if (!inRam(pa, len)) {
     ++aborts_;
     return MemStatus::ExternalAbort;

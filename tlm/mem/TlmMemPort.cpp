@@ -61,10 +61,15 @@ MemStatus TlmMemPort::transport(tlm::tlm_command cmd, PhysAddr pa, uint8_t* data
   gp->set_dmi_allowed(false);
   gp->set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
 
-  sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+  // Issue the access at timeBase() + *lat (the caller's position in its access sequence), as
+  // an annotated delay relative to the kernel's time.
+  const Tick now = MemoryTarget::toTick(sc_core::sc_time_stamp());
+  const Tick issue = timeBase_ + (lat ? *lat : 0);
+  const Tick ahead = issue > now ? issue - now : 0;
+  sc_core::sc_time delay = MemoryTarget::toTime(ahead);
   socket->b_transport(*gp, delay);
   ++transactions_;
-  if (lat) *lat += MemoryTarget::toTick(delay);
+  if (lat) *lat += MemoryTarget::toTick(delay) - ahead;
 
   const bool ok = gp->is_response_ok();
   if (ok && useDmi_ && gp->is_dmi_allowed()) requestDmi(*gp);

@@ -47,7 +47,7 @@ unsigned Smmu::regDebug(tlm::tlm_generic_payload& p) {
   return len;
 }
 
-void Smmu::dmaTransport(int, tlm::tlm_generic_payload& p, sc_time& delay) {
+void Smmu::dmaTransport(int port, tlm::tlm_generic_payload& p, sc_time& delay) {
   TxnExtension* ext = nullptr;
   p.get_extension(ext);
   TranslationRequest req;
@@ -56,6 +56,7 @@ void Smmu::dmaTransport(int, tlm::tlm_generic_payload& p, sc_time& delay) {
   } else {
     ++dmaWithoutExtension;  // no StreamID: treated as StreamID 0 without substream
   }
+  req.port = uint32_t(port);  // the binding index: one micro TLB per bound device
   req.iova = p.get_address();
   req.acc.write = p.is_write();
   const Tick now = Tick((sc_core::sc_time_stamp() + delay).value() /

@@ -1,6 +1,7 @@
 // Configuration of one SMMU instance: features (-> ID registers), cache sizes, timing.
 // Every latency is a named parameter; the names are the ones used in scenarios and stats.
 #pragma once
+#include <array>
 #include <cstdint>
 #include <string>
 
@@ -11,21 +12,40 @@ namespace smmu {
 
 struct SmmuTiming {
   Tick clockPeriodPs = 1000;        // clock_period_ps: SMMU clock (1 GHz)
-  unsigned tlbLookupCycles = 2;     // tlb_lookup_cycles: TBU TLB lookup, hit or miss
+  unsigned utlbLookupCycles = 1;    // utlb_lookup_cycles: per-port micro TLB lookup, hit or miss
+  unsigned tlbLookupCycles = 2;     // tlb_lookup_cycles: TBU main TLB lookup, hit or miss
   unsigned walkerIssueCycles = 4;   // walker_issue_cycles: TBU->TCU request and walker dispatch
   unsigned configLookupCycles = 2;  // config_lookup_cycles: TCU config cache lookup
+  unsigned walkCacheLookupCycles = 2;  // walk_cache_lookup_cycles: TCU walk cache lookup
   unsigned commandCycles = 8;       // command_cycles: consuming one command from the CMDQ
-  Tick tlbHit() const { return Tick(tlbLookupCycles) * clockPeriodPs; }
 };
 
 struct SmmuConfig {
   std::string name = "smmu0";
   uint64_t regBase = 0x2b400000;    // reg_base: register frame (2 x 64 KiB pages)
   SmmuFeatures features;
-  unsigned tlbEntries = 512;        // tlb_entries
+
+  // TBU: a micro TLB per device port in front of the shared main TLB.
+  unsigned utlbEntries = 0;         // utlb_entries (0 = no micro TLB)
+  unsigned utlbWays = 0;            // utlb_ways (0 = fully associative)
+  std::string utlbPolicy = "lru";   // utlb_policy: lru, plru, fifo, random
+  unsigned tlbEntries = 512;        // tlb_entries (main TLB)
   unsigned tlbWays = 4;             // tlb_ways (0 = fully associative)
+  std::string tlbPolicy = "lru";    // tlb_policy
+  unsigned tbuXlateSlots = 0;       // tbu_xlate_slots: translations in flight (0 = unlimited)
+
+  // TCU
   unsigned configCacheEntries = 64; // config_cache_entries
   unsigned configCacheWays = 4;     // config_cache_ways (0 = fully associative)
+  std::string configCachePolicy = "lru";  // config_cache_policy
+  // Walk caches of stage-1 table descriptors read at levels 0, 1, 2 (a hit at level L leaves
+  // the reads below L). 0 entries = no walk cache at that level.
+  std::array<unsigned, 3> walkCacheEntries{{0, 0, 0}};  // walk_cache_entries [L0, L1, L2]
+  unsigned walkCacheWays = 4;       // walk_cache_ways (0 = fully associative)
+  std::string walkCachePolicy = "lru";  // walk_cache_policy
+  unsigned ptwSlots = 0;            // ptw_slots: table walks in parallel (0 = unlimited)
+
+  uint64_t seed = 1;                // seed of random replacement policies
   SmmuTiming timing;
 };
 

@@ -58,10 +58,45 @@ SmmuCore::SmmuCore(const SmmuConfig& cfg, PhysMemIf& mem, std::unique_ptr<TlbIf>
   cfg_.features.s2p = false;
   idr_ = cfg_.features.toIdr();
   if (!tlb_)
-    tlb_ = std::make_unique<SetAssocTlb>(cfg_.tlbEntries, cfg_.tlbWays, "lru", 1);
+    tlb_ = std::make_unique<SetAssocTlb>(cfg_.tlbEntries, cfg_.tlbWays, cfg_.tlbPolicy, cfg_.seed);
   if (!cc_)
     cc_ = std::make_unique<SetAssocConfigCache>(cfg_.configCacheEntries, cfg_.configCacheWays,
-                                                "lru", 1);
+                                                cfg_.configCachePolicy, cfg_.seed);
+  walkCache_ = std::make_unique<WalkCache>(cfg_.walkCacheEntries, cfg_.walkCacheWays,
+                                           cfg_.walkCachePolicy, cfg_.seed);
+  ptw_.resize(cfg_.ptwSlots);
+  xlate_.resize(cfg_.tbuXlateSlots);
+}
+
+std::string_view servedByName(ServedBy s) {
+  switch (s) {
+    case ServedBy::Utlb: return "utlb";
+    case ServedBy::Tlb: return "tlb";
+    case ServedBy::Coalesced: return "coalesced";
+    case ServedBy::Walk: return "walk";
+    case ServedBy::Bypass: return "bypass";
+    case ServedBy::Fault: return "fault";
+    case ServedBy::Abort: return "abort";
+  }
+  return "?";
+}
+
+TlbIf* SmmuCore::utlbFor(uint32_t port) {
+  if (cfg_.utlbEntries == 0) return nullptr;
+  if (port >= utlbs_.size()) utlbs_.resize(size_t(port) + 1);
+  auto& u = utlbs_[port];
+  if (!u) u = std::make_unique<SetAssocTlb>(cfg_.utlbEntries, cfg_.utlbWays, cfg_.utlbPolicy,
+                                            cfg_.seed + 101 + port);
+  return u.get();
+}
+
+// Applies an invalidation to the main TLB and every micro TLB; returns the entries removed.
+template <class F>
+unsigned SmmuCore::forEachTlb(F f) {
+  unsigned n = f(*tlb_);
+  for (auto& u : utlbs_)
+    if (u) n += f(*u);
+  return n;
 }
 
 SmmuCore::~SmmuCore() = default;
@@ -215,43 +250,47 @@ Tick SmmuCore::processCommands(unsigned maxCommands) {
 bool SmmuCore::executeCommand(const Command& c, Tick& t) {
   const auto& f = cfg_.features;
   const uint16_t vmid = f.s2p ? c.vmid : 0;
-  unsigned tlbGone = 0, cfgGone = 0;
+  unsigned tlbGone = 0, cfgGone = 0, walkGone = 0;
   switch (c.opcode) {
     case op::PREFETCH_CONFIG:
     case op::PREFETCH_ADDR:
       break;  // hints: no effect on correctness
     case op::CFGI_STE:
       cfgGone += cc_->invalidateSidRange(c.sid, c.sid);
-      tlbGone += tlb_->invalidateStream(c.sid, c.sid);
+      tlbGone += forEachTlb([&](TlbIf& t) { return t.invalidateStream(c.sid, c.sid); });
       break;
     case op::CFGI_STE_RANGE:
       if (c.range >= 31) {
         cfgGone += cc_->invalidateAll();
-        tlbGone += tlb_->invalidateAll();
+        tlbGone += forEachTlb([](TlbIf& t) { return t.invalidateAll(); });
       } else {
         const uint64_t span = 1ull << (c.range + 1);
         const uint32_t first = uint32_t(c.sid & ~(span - 1));
         const uint32_t last = uint32_t(std::min<uint64_t>(first + span - 1, 0xffffffffull));
         cfgGone += cc_->invalidateSidRange(first, last);
-        tlbGone += tlb_->invalidateStream(first, last);
+        tlbGone += forEachTlb([&](TlbIf& t) { return t.invalidateStream(first, last); });
       }
       break;
     case op::CFGI_CD:
       cfgGone += cc_->invalidateCd(c.sid, c.ssid);
-      tlbGone += tlb_->invalidateSubstream(c.sid, c.ssid);
+      tlbGone += forEachTlb([&](TlbIf& t) { return t.invalidateSubstream(c.sid, c.ssid); });
       break;
     case op::CFGI_CD_ALL:
       cfgGone += cc_->invalidateCdAll(c.sid);
-      tlbGone += tlb_->invalidateStream(c.sid, c.sid);
+      tlbGone += forEachTlb([&](TlbIf& t) { return t.invalidateStream(c.sid, c.sid); });
       break;
     case op::CFGI_VMS_PIDM:
       break;
     case op::TLBI_NH_ALL:
-      tlbGone += tlb_->invalidateVmid(vmid);
+      tlbGone += forEachTlb([&](TlbIf& t) { return t.invalidateVmid(vmid); });
+      walkGone += walkCache_->invalidateVmid(vmid);
       break;
-    case op::TLBI_NH_ASID:
-      tlbGone += tlb_->invalidateAsid(vmid, f.asid16 ? c.asid : uint16_t(c.asid & 0xff));
+    case op::TLBI_NH_ASID: {
+      const uint16_t asid = f.asid16 ? c.asid : uint16_t(c.asid & 0xff);
+      tlbGone += forEachTlb([&](TlbIf& t) { return t.invalidateAsid(vmid, asid); });
+      walkGone += walkCache_->invalidateAsid(vmid, asid);
       break;
+    }
     case op::TLBI_NH_VA:
     case op::TLBI_NH_VAA: {
       uint64_t len = 1;  // one address: every entry that translates it
@@ -263,8 +302,12 @@ bool SmmuCore::executeCommand(const Command& c, Tick& t) {
         len = (uint64_t(c.num) + 1) << shift;
       }
       const bool asidMatch = c.opcode == op::TLBI_NH_VA;
-      tlbGone += tlb_->invalidateVa(vmid, f.asid16 ? c.asid : uint16_t(c.asid & 0xff), asidMatch,
-                                    c.addr, len);
+      const uint16_t asid = f.asid16 ? c.asid : uint16_t(c.asid & 0xff);
+      tlbGone += forEachTlb(
+          [&](TlbIf& t) { return t.invalidateVa(vmid, asid, asidMatch, c.addr, len); });
+      // Leaf = 1 only concerns last-level entries; Leaf = 0 also removes the table entries the
+      // walk caches hold for the range.
+      if (!c.leaf) walkGone += walkCache_->invalidateVa(vmid, asid, asidMatch, c.addr, len);
       break;
     }
     case op::TLBI_EL3_ALL:
@@ -276,13 +319,15 @@ bool SmmuCore::executeCommand(const Command& c, Tick& t) {
       break;  // no EL2/EL3 stream worlds are modelled: nothing cached to remove
     case op::TLBI_S12_VMALL:
       if (!f.s2p) return false;
-      tlbGone += tlb_->invalidateVmid(vmid);
+      tlbGone += forEachTlb([&](TlbIf& t) { return t.invalidateVmid(vmid); });
+      walkGone += walkCache_->invalidateVmid(vmid);
       break;
     case op::TLBI_S2_IPA:
       if (!f.s2p) return false;
       break;
     case op::TLBI_NSNH_ALL:
-      tlbGone += tlb_->invalidateAll();
+      tlbGone += forEachTlb([](TlbIf& t) { return t.invalidateAll(); });
+      walkGone += walkCache_->invalidateAll();
       break;
     case op::ATC_INV:
       if (!f.ats) return false;
@@ -309,6 +354,7 @@ bool SmmuCore::executeCommand(const Command& c, Tick& t) {
   }
   stats_.tlbInvalidated += tlbGone;
   stats_.configInvalidated += cfgGone;
+  stats_.walkCacheInvalidated += walkGone;
   return true;
 }
 
@@ -383,12 +429,12 @@ TranslationResult SmmuCore::fault(const TranslationRequest& req, EventId id, boo
 
 TranslationResult SmmuCore::translate(const TranslationRequest& reqIn, Tick now) {
   ++stats_.translations;
-  TranslationResult r;
   TranslationRequest req = reqIn;
   if (!req.ssv) req.ssid = 0;
 
   // SMMU disabled: global bypass attributes decide (no translation, no event).
   if (!(cr0_ & reg::CR0_SMMUEN)) {
+    TranslationResult r;
     if (gbpa_ & reg::GBPA_ABORT) {
       ++stats_.aborted;
       r.outcome = Outcome::Abort;
@@ -401,49 +447,84 @@ TranslationResult SmmuCore::translate(const TranslationRequest& reqIn, Tick now)
     r.servedBy = ServedBy::Bypass;
     return r;
   }
+  // A TBU translation slot is held from acceptance to the response.
+  const ResourcePool::Grant slot = xlate_.acquire(now);
+  TranslationResult r = translateEnabled(req, now, slot.start - now);
+  xlate_.release(slot, now + r.latency);
+  return r;
+}
 
+TranslationResult SmmuCore::translateEnabled(const TranslationRequest& req, Tick now,
+                                             Tick queued) {
   const SmmuTiming& tm = cfg_.timing;
   const Tick clk = tm.clockPeriodPs;
-  r.latency = Tick(tm.tlbLookupCycles) * clk;
-  ++stats_.tlbLookups;
-
-  // STE.PRIVCFG / INSTCFG overrides are folded into the cached entry's attributes on a fill;
-  // on a hit the override is applied from the entry (see below), so keep the incoming attrs.
+  TranslationResult r;
+  r.latency = queued;
   const TlbLookupKey key{req.sid, req.ssid, req.ssv, req.iova};
+
+  // TBU: the port's micro TLB, then the main TLB.
+  TlbIf* utlb = utlbFor(req.port);
+  if (utlb) {
+    r.latency += Tick(tm.utlbLookupCycles) * clk;
+    ++stats_.utlbLookups;
+    if (const TlbEntry* e = utlb->lookup(key)) {
+      ++stats_.utlbHits;
+      return hit(req, *e, r, now, ServedBy::Utlb);
+    }
+  }
+  r.latency += Tick(tm.tlbLookupCycles) * clk;
+  ++stats_.tlbLookups;
   if (const TlbEntry* e = tlb_->lookup(key)) {
     ++stats_.tlbHits;
-    if (e->readyAt > now + r.latency) {  // hit on a fill still in flight: wait for it
-      ++stats_.tlbHitsUnderFill;
-      r.latency = e->readyAt - now;
-    }
-    r.servedBy = ServedBy::Tlb;
-    r.level = e->level;
-    if (e->bypass) {
-      ++stats_.bypassed;
-      r.pa = req.iova;
-      r.writable = true;
-      r.level = 0;
-      return r;
-    }
-    S1WalkConfig pc;
-    pc.wxn = e->wxn;
-    pc.uwxn = e->uwxn;
-    pc.pan = e->pan;
-    const AccessAttrs eff = applyStreamOverrides(req.acc, e->privcfg, e->instcfg);
-    r.writable = !e->attrs.readOnly;
-    r.pa = e->paBase + (req.iova - e->vaBase);
-    const EventId perm = checkPermission(e->attrs, pc, eff);
-    if (perm != EventId::None) {
-      TranslationRequest ev = req;
-      ev.acc = eff;
-      return fault(ev, perm, e->recordFaults, r, 0, evt::CLASS_IN);
-    }
-    return r;
+    if (utlb) utlb->insert(*e);
+    return hit(req, *e, r, now, ServedBy::Tlb);
   }
   ++stats_.tlbMisses;
+  r.latency += Tick(tm.walkerIssueCycles) * clk;
+  // TCU: a walker slot is held for the configuration fetch and the table walk.
+  const ResourcePool::Grant g = ptw_.acquire(now + r.latency);
+  r.latency = g.start - now;
+  r = walk(req, now, r);
+  ptw_.release(g, now + r.latency);
+  return r;
+}
 
-  // Miss: the TBU asks the TCU; the TCU resolves the stream's configuration.
-  r.latency += Tick(tm.walkerIssueCycles + tm.configLookupCycles) * clk;
+TranslationResult SmmuCore::hit(const TranslationRequest& req, const TlbEntry& e,
+                                TranslationResult r, Tick now, ServedBy by) {
+  r.servedBy = by;
+  if (e.readyAt > now + r.latency) {  // the fill is still in flight: wait for that walk
+    ++stats_.tlbHitsUnderFill;
+    r.latency = e.readyAt - now;
+    r.servedBy = ServedBy::Coalesced;
+  }
+  r.level = e.level;
+  if (e.bypass) {
+    ++stats_.bypassed;
+    r.pa = req.iova;
+    r.writable = true;
+    r.level = 0;
+    return r;
+  }
+  S1WalkConfig pc;
+  pc.wxn = e.wxn;
+  pc.uwxn = e.uwxn;
+  pc.pan = e.pan;
+  const AccessAttrs eff = applyStreamOverrides(req.acc, e.privcfg, e.instcfg);
+  r.writable = !e.attrs.readOnly;
+  r.pa = e.paBase + (req.iova - e.vaBase);
+  const EventId perm = checkPermission(e.attrs, pc, eff);
+  if (perm != EventId::None) {
+    TranslationRequest ev = req;
+    ev.acc = eff;
+    return fault(ev, perm, e.recordFaults, r, 0, evt::CLASS_IN);
+  }
+  return r;
+}
+
+TranslationResult SmmuCore::walk(const TranslationRequest& req, Tick now, TranslationResult r) {
+  const SmmuTiming& tm = cfg_.timing;
+  const Tick clk = tm.clockPeriodPs;
+  r.latency += Tick(tm.configLookupCycles) * clk;
   r.servedBy = ServedBy::Walk;
   ++stats_.configLookups;
   const ConfigEntry* ce = cc_->lookup(req.sid, req.ssid, req.ssv);
@@ -455,18 +536,19 @@ TranslationResult SmmuCore::translate(const TranslationRequest& reqIn, Tick now)
     fresh.sid = req.sid;
     fresh.ssid = req.ssid;
     fresh.ssv = req.ssv;
+    mem_.setTimeBase(now + r.latency);
     FetchResult fr = fetchSte(streamTable(), req.sid, cfg_.features, mem_, fresh.ste);
     r.walkReads += fr.reads;
     r.latency += fr.latency;
     stats_.configReads += fr.reads;
     if (fr.fault != EventId::None) return fault(req, fr.fault, true, r, fr.faultAddr);
     const Ste& s = fresh.ste;
-    const bool s1 = s.config == ste::CFG_S1;
-    if (s1) {
+    if (s.config == ste::CFG_S1) {
       if (!req.ssv && s.s1CdMax != 0 && s.s1dss == ste::S1DSS_TERMINATE)
         return fault(req, EventId::F_STREAM_DISABLED, true, r);
       const bool dssBypass = !req.ssv && s.s1CdMax != 0 && s.s1dss == ste::S1DSS_BYPASS;
       if (!dssBypass) {
+        mem_.setTimeBase(now + r.latency);
         FetchResult cr = fetchCd(s, req.ssid, req.ssv, cfg_.features, mem_, fresh.cd);
         r.walkReads += cr.reads;
         r.latency += cr.latency;
@@ -491,6 +573,7 @@ TranslationResult SmmuCore::translate(const TranslationRequest& reqIn, Tick now)
   fill.sid = req.sid;
   fill.ssid = req.ssid;
   fill.ssv = req.ssv;
+  TlbIf* utlb = utlbFor(req.port);
   if (s.config == ste::CFG_BYPASS || !ce->hasCd) {
     ++stats_.bypassed;
     fill.bypass = true;
@@ -500,6 +583,7 @@ TranslationResult SmmuCore::translate(const TranslationRequest& reqIn, Tick now)
     fill.level = 0;
     fill.readyAt = now + r.latency;
     tlb_->insert(fill);
+    if (utlb) utlb->insert(fill);
     r.servedBy = ServedBy::Bypass;
     r.pa = req.iova & kOutputMask52;
     r.writable = true;
@@ -511,9 +595,25 @@ TranslationResult SmmuCore::translate(const TranslationRequest& reqIn, Tick now)
   S1WalkConfig wc;
   if (!S1WalkConfig::fromCd(cd, cfg_.features, wc)) return fault(req, EventId::C_BAD_CD, true, r);
   const AccessAttrs acc = applyStreamOverrides(req.acc, s.privcfg, s.instcfg);
+  const uint16_t asid = cfg_.features.asid16 ? cd.asid : uint16_t(cd.asid & 0xff);
+  const uint16_t vmid = 0;
 
   ++stats_.walks;
-  const WalkResult w = walkStage1(wc, req.iova, acc, mem_);
+  WalkCacheHook* hook = nullptr;
+  uint64_t wcHitsBefore = 0;
+  if (walkCache_->enabled()) {
+    r.latency += Tick(tm.walkCacheLookupCycles) * clk;
+    walkCache_->setContext(vmid, asid);
+    hook = walkCache_.get();
+    for (const auto& l : walkCache_->stats()) wcHitsBefore += l.hits;
+  }
+  mem_.setTimeBase(now + r.latency);
+  const WalkResult w = walkStage1(wc, req.iova, acc, mem_, hook);
+  if (hook) {
+    uint64_t after = 0;
+    for (const auto& l : walkCache_->stats()) after += l.hits;
+    stats_.walkCacheHits += after - wcHitsBefore;
+  }
   r.walkReads += w.reads;
   r.latency += w.latency;
   stats_.walkReads += w.reads;
@@ -527,8 +627,8 @@ TranslationResult SmmuCore::translate(const TranslationRequest& reqIn, Tick now)
     ev.acc = acc;
     return fault(ev, w.fault, record, r, addr2, cls);
   }
-  fill.asid = cfg_.features.asid16 ? cd.asid : uint16_t(cd.asid & 0xff);
-  fill.vmid = 0;
+  fill.asid = asid;
+  fill.vmid = vmid;
   fill.global = !w.attrs.ng;
   fill.vaBase = w.vaBase;
   fill.paBase = w.paBase;
@@ -543,6 +643,7 @@ TranslationResult SmmuCore::translate(const TranslationRequest& reqIn, Tick now)
   fill.instcfg = s.instcfg;
   fill.readyAt = now + r.latency;
   tlb_->insert(fill);
+  if (utlb) utlb->insert(fill);
   r.pa = w.pa;
   r.writable = !w.attrs.readOnly;
   return r;

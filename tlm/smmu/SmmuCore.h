@@ -14,6 +14,7 @@
 namespace smmu {
 
 struct TranslationRequest {
+  uint32_t port = 0;  // the TBU port (device) it came through: selects the micro TLB
   uint32_t sid = 0;
   uint32_t ssid = 0;
   bool ssv = false;
@@ -21,7 +22,13 @@ struct TranslationRequest {
   AccessAttrs acc;
 };
 
-enum class ServedBy : uint8_t { Tlb, Walk, Bypass, Fault, Abort };
+// Where a translation was served: the port's micro TLB, the main TLB, a main-TLB entry whose
+// fill was still in flight (coalesced onto another walk), a walk, bypass, or it ended.
+enum class ServedBy : uint8_t { Utlb, Tlb, Coalesced, Walk, Bypass, Fault, Abort };
+std::string_view servedByName(ServedBy s);  // "utlb", "tlb", "coalesced", "walk", ...
+inline bool servedByCache(ServedBy s) {
+  return s == ServedBy::Utlb || s == ServedBy::Tlb || s == ServedBy::Coalesced;
+}
 
 struct TranslationResult {
   Outcome outcome = Outcome::Ok;
@@ -39,11 +46,15 @@ struct TranslationResult {
 
 #include <array>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "arch/Command.h"
 #include "arch/QueueIndex.h"
 #include "cache/ConfigCacheIf.h"
 #include "cache/TlbIf.h"
+#include "cache/WalkCache.h"
+#include "mem/ResourcePool.h"
 #include "walk/ConfigFetch.h"
 
 namespace smmu {
@@ -51,7 +62,8 @@ namespace smmu {
 // Counters of one SMMU instance (the names are the ones stats.json uses).
 struct SmmuStats {
   uint64_t translations = 0;
-  uint64_t tlbLookups = 0, tlbHits = 0, tlbMisses = 0, tlbHitsUnderFill = 0;
+  uint64_t utlbLookups = 0, utlbHits = 0;
+  uint64_t tlbLookups = 0, tlbHits = 0, tlbMisses = 0, tlbHitsUnderFill = 0;  // main TLB
   uint64_t configLookups = 0, configHits = 0, configMisses = 0;
   uint64_t walks = 0;             // table walks started
   uint64_t walkReads = 0;         // descriptor reads of table walks
@@ -59,9 +71,10 @@ struct SmmuStats {
   uint64_t bypassed = 0, aborted = 0, faulted = 0;
   uint64_t eventsRecorded = 0, eventsSuppressed = 0, eventsLost = 0;  // lost: queue full/disabled
   uint64_t commands = 0, syncs = 0, commandErrors = 0;
-  uint64_t tlbInvalidated = 0, configInvalidated = 0;
+  uint64_t tlbInvalidated = 0, configInvalidated = 0, walkCacheInvalidated = 0;
   std::array<uint64_t, 256> faultsById{};  // indexed by EventId
   Tick walkTime = 0;              // summed walk latency (memory time of walks)
+  uint64_t walkCacheHits = 0;     // walks that resumed from a walk-cache entry
 };
 
 class SmmuCore {
@@ -93,6 +106,11 @@ class SmmuCore {
 
   const SmmuStats& stats() const { return stats_; }
   TlbIf& tlb() { return *tlb_; }
+  TlbIf* utlb(uint32_t port) { return port < utlbs_.size() ? utlbs_[port].get() : nullptr; }
+  const WalkCache& walkCache() const { return *walkCache_; }
+  // TCU walker slots and TBU translation slots (waits, occupancy).
+  const ResourcePool& walkerSlots() const { return ptw_; }
+  const ResourcePool& translationSlots() const { return xlate_; }
   ConfigCacheIf& configCache() { return *cc_; }
   uint64_t unknownRegisterAccesses() const { return unknownRegs_; }
 
@@ -105,11 +123,22 @@ class SmmuCore {
   StreamTableConfig streamTable() const;
   TranslationResult fault(const TranslationRequest& req, EventId id, bool record,
                           TranslationResult r, uint64_t addr2 = 0, uint8_t cls = 0);
+  TranslationResult translateEnabled(const TranslationRequest& req, Tick now, Tick queued);
+  TranslationResult hit(const TranslationRequest& req, const TlbEntry& e, TranslationResult r,
+                        Tick now, ServedBy by);
+  TranslationResult walk(const TranslationRequest& req, Tick now, TranslationResult r);
+  TlbIf* utlbFor(uint32_t port);
+  template <class F>
+  unsigned forEachTlb(F f);
 
   SmmuConfig cfg_;
   PhysMemIf& mem_;
   std::unique_ptr<TlbIf> tlb_;
   std::unique_ptr<ConfigCacheIf> cc_;
+  std::vector<std::unique_ptr<TlbIf>> utlbs_;  // per port, created on first use
+  std::unique_ptr<WalkCache> walkCache_;
+  ResourcePool ptw_;    // TCU walker slots
+  ResourcePool xlate_;  // TBU translation slots
   SmmuFeatures::Idr idr_{};
   SmmuStats stats_;
   uint64_t unknownRegs_ = 0;

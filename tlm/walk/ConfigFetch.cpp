@@ -9,8 +9,8 @@
 // - A computed STE / L1STD address above the OAS gives F_STE_FETCH (the spec allows truncation
 //   or F_STE_FETCH). An S1ContextPtr above the OAS makes the STE ILLEGAL (C_BAD_STE, v3.1), an
 //   L1CD.L2Ptr above it gives C_BAD_SUBSTREAMID (v3.1).
-// - With stage 2 enabled, S1ContextPtr and L1CD.L2Ptr are IPAs; this pure fetch uses them as PAs
-//   (stage-2 translation of CD fetches belongs to the stage-2 work).
+// - With stage 2 enabled, S1ContextPtr and L1CD.L2Ptr are IPAs: fetchCd translates each fetch
+//   address through the S2Translator it is given (without one it uses them as PAs).
 // - Each descriptor fetch (8-byte L1STD/L1CD, 64-byte STE/CD) is one read, counted even when it
 //   faults.
 #include "walk/ConfigFetch.h"
@@ -21,6 +21,7 @@
 
 #include "arch/Bits.h"
 #include "walk/PageTableWalker.h"
+#include "walk/Stage2Walker.h"
 
 namespace smmu {
 namespace {
@@ -214,8 +215,28 @@ FetchResult fetchSte(const StreamTableConfig& st, uint32_t sid, const SmmuFeatur
 }
 
 FetchResult fetchCd(const Ste& s, uint32_t ssid, bool ssv, const SmmuFeatures& f,
-                    PhysMemIf& mem, ContextDescriptor& out) {
+                    PhysMemIf& mem, ContextDescriptor& out, S2Translator* s2) {
   FetchResult r;
+  // Nested: the CD-table address `ipa` is fetched at the PA stage 2 gives; false (and r holds
+  // the stage-2 fault) when stage 2 faults.
+  auto toPa = [&r, s2](uint64_t ipa, PhysAddr& pa) {
+    if (!s2) {
+      pa = ipa;
+      return true;
+    }
+    const WalkResult t = translateS2ForCd(*s2, ipa);
+    r.reads += t.reads;
+    r.latency += t.latency;
+    if (t.fault == EventId::None) {
+      pa = t.pa;
+      return true;
+    }
+    r.fault = t.fault;
+    r.s2 = true;
+    r.ipa = ipa;
+    r.faultAddr = t.fault == EventId::F_WALK_EABT ? t.descAddr : 0;
+    return false;
+  };
   const bool s1 = (s.config & 4) != 0 && (s.config & 1) != 0;
   if (!s1) return withFault(r, ssv ? EventId::C_BAD_SUBSTREAMID : EventId::C_BAD_STE);
 
@@ -244,7 +265,9 @@ FetchResult fetchCd(const Ste& s, uint32_t ssid, bool ssv, const SmmuFeatures& f
     const PhysAddr l1Addr = (ctx & ~lowMask(l1Align)) + (index >> l2Bits) * 8;
     if (aboveSize(l1Addr, f.oasBits)) return withFault(r, EventId::C_BAD_STE);
     uint64_t d = 0;
-    if (!fetch8(mem, l1Addr, d, r, EventId::F_CD_FETCH)) return r;
+    PhysAddr l1Pa;
+    if (!toPa(l1Addr, l1Pa)) return r;
+    if (!fetch8(mem, l1Pa, d, r, EventId::F_CD_FETCH)) return r;
     const CdL1Desc l1 = CdL1Desc::decode(d);
     if (!l1.valid) return withFault(r, EventId::C_BAD_SUBSTREAMID);
     // L2 tables are 4 KB / 64 KB aligned (L2Ptr[15:12] RES0 for 64 KB: treated as zero).
@@ -254,7 +277,9 @@ FetchResult fetchCd(const Ste& s, uint32_t ssid, bool ssv, const SmmuFeatures& f
   }
 
   ContextDescriptor::Words w{};
-  if (!fetch64B(mem, cdAddr, w, r, EventId::F_CD_FETCH)) return r;
+  PhysAddr cdPa;
+  if (!toPa(cdAddr, cdPa)) return r;
+  if (!fetch64B(mem, cdPa, w, r, EventId::F_CD_FETCH)) return r;
   const ContextDescriptor cd = ContextDescriptor::decode(w);
   out = cd;
   if (!cd.valid) return withFault(r, EventId::C_BAD_CD);

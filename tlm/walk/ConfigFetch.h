@@ -11,6 +11,8 @@
 
 namespace smmu {
 
+class S2Translator;  // walk/Stage2Walker.h
+
 struct StreamTableConfig {
   PhysAddr base = 0;        // STRTAB_BASE.ADDR
   uint8_t log2size = 0;     // STRTAB_BASE_CFG.LOG2SIZE
@@ -26,6 +28,11 @@ struct FetchResult {
   unsigned reads = 0;             // memory reads made (each descriptor fetch counts once,
                                   // including one that faulted)
   Tick latency = 0;               // sum of their latencies
+  // fetchCd with stage 2: the fault is a stage-2 fault (F_TRANSLATION, F_ADDR_SIZE, F_ACCESS,
+  // F_PERMISSION, or F_WALK_EABT with faultAddr = the stage-2 descriptor PA) of CLASS_CD on the
+  // CD-table IPA in ipa. reads/latency include the stage-2 walks.
+  bool s2 = false;
+  uint64_t ipa = 0;
 };
 
 // Fetches and checks the STE for sid. On success `out` holds it. An STE with V=0 is C_BAD_STE;
@@ -46,7 +53,10 @@ const char* steIllegalReason(const Ste& s, const SmmuFeatures& f);
 // S1CDMax == 0) or an L1CD with V=0 -> C_BAD_SUBSTREAMID; V=0 or illegal CD (fromCd, or CD.S
 // with STE.S1STALLD) -> C_BAD_CD; external abort on a fetch -> F_CD_FETCH. `out` holds the CD
 // whenever one was read.
+// Nested stream (STE.Config == 0b111): pass the stream's S2Translator; S1ContextPtr and
+// L1CD.L2Ptr are then IPAs, and each L1CD / CD address is translated by it (translateS2ForCd,
+// CLASS_CD) before the fetch; a stage-2 fault sets s2 and ipa (see FetchResult).
 FetchResult fetchCd(const Ste& s, uint32_t ssid, bool ssv, const SmmuFeatures& f,
-                    PhysMemIf& mem, ContextDescriptor& out);
+                    PhysMemIf& mem, ContextDescriptor& out, S2Translator* s2 = nullptr);
 
 }  // namespace smmu

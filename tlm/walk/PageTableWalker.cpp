@@ -19,6 +19,7 @@
 
 #include "arch/Bits.h"
 #include "arch/ContextDescriptor.h"
+#include "walk/Stage2Walker.h"
 
 namespace smmu {
 namespace {
@@ -180,11 +181,37 @@ EventId checkPermission(const LeafAttrs& a, const S1WalkConfig& cfg, const Acces
 }
 
 WalkResult walkStage1(const S1WalkConfig& cfg, uint64_t va, const AccessAttrs& acc,
-                      PhysMemIf& mem) {
+                      PhysMemIf& mem, WalkCacheHook* walkCache, S2Translator* s2) {
   WalkResult r;
   auto fault = [&r](EventId id) {
     r.fault = id;
+    r.cls = id == EventId::F_WALK_EABT ? evt::CLASS_TT : evt::CLASS_IN;
     return r;
+  };
+  // Nested: the stage-1 descriptor at `ipa` is accessed at the PA stage 2 gives. False (and r
+  // holds the stage-2 fault) when stage 2 faults.
+  auto toPa = [&r, s2, &acc](uint64_t ipa, bool write, PhysAddr& pa) {
+    if (!s2) {
+      pa = ipa;
+      return true;
+    }
+    const WalkResult t = s2->translate(ipa, AccessAttrs{write, acc.priv, false}, evt::CLASS_TT);
+    r.reads += t.reads;
+    r.writes += t.writes;
+    r.latency += t.latency;
+    if (t.fault == EventId::None) {
+      pa = t.pa;
+      return true;
+    }
+    r.fault = t.fault;
+    r.s2 = true;
+    r.cls = evt::CLASS_TT;
+    r.ipa = ipa;
+    r.ttrnw = !write;
+    r.level = t.level;
+    r.descriptor = t.descriptor;
+    r.descAddr = t.descAddr;
+    return false;
   };
 
   // Range selection (Arm ARM AddrTop and the TTBR selection): TBI of the range VA[55] points at
@@ -222,11 +249,24 @@ WalkResult walkStage1(const S1WalkConfig& cfg, uint64_t va, const AccessAttrs& a
 
   bool apTable0 = false, apTable1 = false, uxnTable = false, pxnTable = false;
   const unsigned blockOas = cfg.lpa ? 52 : oas;
-  for (int level = geo.startLevel;; ++level) {
+  int firstLevel = geo.startLevel;
+  WalkStep cached;
+  if (walkCache && walkCache->lookup(cva, range, geo, cached) && cached.level > geo.startLevel &&
+      cached.level <= 3) {
+    firstLevel = cached.level;
+    table = cached.table;
+    apTable0 = cached.apTable0;
+    apTable1 = cached.apTable1;
+    uxnTable = cached.uxnTable;
+    pxnTable = cached.pxnTable;
+  }
+  for (int level = firstLevel;; ++level) {
     const unsigned shift = geo.levelShift(level);
     const unsigned nbits = level == geo.startLevel ? startBits : geo.bitsPerLevel;
     const uint64_t index = (va >> shift) & lowMask(nbits);
-    const PhysAddr addr = table + index * 8;
+    const uint64_t descIpa = table + index * 8;  // an IPA when nested, else the PA
+    PhysAddr addr;
+    if (!toPa(descIpa, false, addr)) return r;
     r.level = static_cast<uint8_t>(level);
     r.descAddr = addr;
     uint64_t d = 0;
@@ -244,6 +284,9 @@ WalkResult walkStage1(const S1WalkConfig& cfg, uint64_t va, const AccessAttrs& a
       uxnTable |= ((d >> kUxnTableBit) & 1) != 0;
       pxnTable |= ((d >> kPxnTableBit) & 1) != 0;
       table = next;
+      if (walkCache)
+        walkCache->fill(cva, range, geo,
+                        WalkStep{level + 1, next, apTable0, apTable1, uxnTable, pxnTable});
       continue;
     }
     if (level == 3 && !tableOrPage) return fault(EventId::F_TRANSLATION);  // reserved at L3
@@ -273,8 +316,10 @@ WalkResult walkStage1(const S1WalkConfig& cfg, uint64_t va, const AccessAttrs& a
     a.af = true;  // AFFD: treated as 1; HA: set below
     if (checkPermission(a, cfg, acc) != EventId::None) return fault(EventId::F_PERMISSION);
     if (setAf) {
+      PhysAddr waddr = addr;
+      if (s2 && !toPa(descIpa, true, waddr)) return r;
       ++r.writes;
-      if (mem.write64(addr, d | kDescAF, &r.latency) != MemStatus::Ok)
+      if (mem.write64(waddr, d | kDescAF, &r.latency) != MemStatus::Ok)
         return fault(EventId::F_WALK_EABT);
     }
     return r;

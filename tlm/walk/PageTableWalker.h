@@ -4,6 +4,7 @@
 #pragma once
 #include <cstdint>
 
+#include "arch/Event.h"
 #include "arch/Features.h"
 #include "arch/Types.h"
 #include "mem/PhysMem.h"
@@ -11,6 +12,7 @@
 namespace smmu {
 
 struct ContextDescriptor;
+class S2Translator;  // walk/Stage2Walker.h
 
 // Everything the stage-1 walk needs, taken from a CD (and the SMMU's features).
 struct S1WalkConfig {
@@ -48,6 +50,15 @@ struct LeafAttrs {
   bool ng = false;           // not global (entry tagged by ASID)
   uint8_t attrIndx = 0;      // AttrIndx [4:2]
   uint8_t sh = 0;            // SH [9:8]
+  // Stage 2 (walk/Stage2Walker.h): the stage-2 leaf of a stage-2-only or nested translation.
+  // The defaults allow every access, so stage-1-only entries are unaffected; checkS2Permission()
+  // decides an access from them. S2AP[0] (bit 6) read, S2AP[1] (bit 7) write, XN[1:0] [54:53],
+  // MemAttr [5:2]. (A stage-2-only leaf leaves the stage-1 fields above at their defaults except
+  // af/sh/dbm, which are then the stage-2 descriptor's: do not use checkPermission() on it.)
+  bool s2Read = true;
+  bool s2Write = true;
+  uint8_t s2xn = 0;
+  uint8_t s2MemAttr = 0xf;   // Normal Write-Back (the value never counts as Device)
 };
 
 struct WalkResult {
@@ -63,6 +74,36 @@ struct WalkResult {
   unsigned reads = 0;             // descriptor reads made by this walk
   unsigned writes = 0;            // descriptor writes (HTTU AF update)
   Tick latency = 0;               // sum of the memory latencies of those reads
+  // Event-record details (IHI 0070 7.3). s2: the fault is a stage-2 fault. cls: evt::CLASS_CD /
+  // CLASS_TT / CLASS_IN of the access that faulted (stage 1: TT for F_WALK_EABT, else IN).
+  // ipa: for stage-2 and nested walks, the IPA given to stage 2 (on a stage-2 fault the one that
+  // faulted: a stage-1 descriptor address for CLASS_TT, a CD address for CLASS_CD); on a nested
+  // success, the IPA stage 1 output. ttrnw: CLASS_TT stage-2 faults, 1 = the descriptor read
+  // faulted, 0 = the HTTU descriptor write did.
+  bool s2 = false;
+  uint8_t cls = evt::CLASS_IN;
+  uint64_t ipa = 0;
+  bool ttrnw = true;
+};
+
+// Where a walk can resume: the table to read at `level` and the hierarchical attributes
+// (APTable, XNTable) accumulated by the table descriptors above it.
+struct WalkStep {
+  int level = 0;
+  PhysAddr table = 0;
+  bool apTable0 = false, apTable1 = false, uxnTable = false, pxnTable = false;
+};
+
+// A walk cache as the walker sees it. lookup() may return the deepest cached step for va
+// (step.level > start level); fill() is told each step a table descriptor led to.
+// `range` is 0 for TTB0, 1 for TTB1.
+class WalkCacheHook {
+ public:
+  virtual ~WalkCacheHook() = default;
+  virtual bool lookup(uint64_t va, unsigned range, const struct WalkGeometry& geo,
+                      WalkStep& step) = 0;
+  virtual void fill(uint64_t va, unsigned range, const struct WalkGeometry& geo,
+                    const WalkStep& step) = 0;
 };
 
 // Walks the table for va. Performs the permission check for `acc` too (F_PERMISSION), and the
@@ -72,8 +113,16 @@ struct WalkResult {
 // 55). The contiguous hint is ignored (the result is the single page/block). Fault order:
 // Translation, Address size, Access flag, Permission; a failed descriptor read or AF write is
 // F_WALK_EABT with descAddr.
+//
+// Nested translation: with s2 non-null every descriptor address (TTBn included) is an IPA that
+// s2 translates (CLASS_TT, as a data read; the HTTU AF write is translated again, as a data
+// write) before the access. reads/writes/latency include what s2 reports. A stage-2 fault stops
+// the walk with s2's fault: s2 = true, cls = CLASS_TT, ipa = the descriptor IPA, ttrnw, and
+// level/descriptor/descAddr of the stage-2 descriptor. descAddr of a stage-1 descriptor is then
+// its PA. (walk/NestedWalker.h adds the stage-2 translation of the output.)
 WalkResult walkStage1(const S1WalkConfig& cfg, uint64_t va, const AccessAttrs& acc,
-                      PhysMemIf& mem);
+                      PhysMemIf& mem, WalkCacheHook* walkCache = nullptr,
+                      S2Translator* s2 = nullptr);
 
 // Permission check of one access against cached leaf attributes (IHI 0070 / VMSAv8-64 rules:
 // AP[2:1], UXN/PXN, WXN, PAN). Returns EventId::None or EventId::F_PERMISSION.

@@ -1,0 +1,520 @@
+#include "smmu/Presets.h"
+
+#include <functional>
+#include <map>
+#include <utility>
+
+namespace smmu {
+
+namespace {
+
+std::string u(unsigned v) { return std::to_string(v); }
+std::string b(bool v) { return v ? "true" : "false"; }
+
+// The formatter of every preset key, in the order of the scenario's SMMU keys.
+const std::vector<std::pair<std::string, std::function<std::string(const SmmuConfig&)>>>&
+keyTable() {
+  using C = const SmmuConfig&;
+  static const std::vector<std::pair<std::string, std::function<std::string(C)>>> t = {
+      {"oas_bits", [](C c) { return u(c.features.oasBits); }},
+      {"sid_bits", [](C c) { return u(c.features.sidBits); }},
+      {"ssid_bits", [](C c) { return u(c.features.ssidBits); }},
+      {"granules",
+       [](C c) {
+         std::string s;
+         if (c.features.gran4k) s += "4K";
+         if (c.features.gran16k) s += std::string(s.empty() ? "" : ", ") + "16K";
+         if (c.features.gran64k) s += std::string(s.empty() ? "" : ", ") + "64K";
+         return "[" + s + "]";
+       }},
+      {"httu",
+       [](C c) {
+         return std::string(c.features.httu == 0   ? "none"
+                            : c.features.httu == 1 ? "af"
+                            : c.features.httu == 2 ? "af_dirty"
+                                                   : "?");
+       }},
+      {"ats", [](C c) { return b(c.features.ats); }},
+      {"pri", [](C c) { return b(c.features.pri); }},
+      {"utlb_entries", [](C c) { return u(c.utlbEntries); }},
+      {"utlb_ways", [](C c) { return u(c.utlbWays); }},
+      {"utlb_policy", [](C c) { return c.utlbPolicy; }},
+      {"tlb_entries", [](C c) { return u(c.tlbEntries); }},
+      {"tlb_ways", [](C c) { return u(c.tlbWays); }},
+      {"tlb_policy", [](C c) { return c.tlbPolicy; }},
+      {"tbu_xlate_slots", [](C c) { return u(c.tbuXlateSlots); }},
+      {"config_cache_entries", [](C c) { return u(c.configCacheEntries); }},
+      {"config_cache_ways", [](C c) { return u(c.configCacheWays); }},
+      {"config_cache_policy", [](C c) { return c.configCachePolicy; }},
+      {"walk_cache_entries",
+       [](C c) {
+         return "[" + u(c.walkCacheEntries[0]) + ", " + u(c.walkCacheEntries[1]) + ", " +
+                u(c.walkCacheEntries[2]) + "]";
+       }},
+      {"walk_cache_ways", [](C c) { return u(c.walkCacheWays); }},
+      {"walk_cache_policy", [](C c) { return c.walkCachePolicy; }},
+      {"ptw_slots", [](C c) { return u(c.ptwSlots); }},
+      {"seed", [](C c) { return std::to_string(c.seed); }},
+      {"clock_period_ps", [](C c) { return std::to_string(c.timing.clockPeriodPs); }},
+      {"utlb_lookup_cycles", [](C c) { return u(c.timing.utlbLookupCycles); }},
+      {"tlb_lookup_cycles", [](C c) { return u(c.timing.tlbLookupCycles); }},
+      {"walker_issue_cycles", [](C c) { return u(c.timing.walkerIssueCycles); }},
+      {"config_lookup_cycles", [](C c) { return u(c.timing.configLookupCycles); }},
+      {"walk_cache_lookup_cycles", [](C c) { return u(c.timing.walkCacheLookupCycles); }},
+      {"command_cycles", [](C c) { return u(c.timing.commandCycles); }},
+      {"stream_table", [](C c) { return std::string(c.features.stLevel2 ? "2level" : "linear"); }},
+  };
+  return t;
+}
+
+using Sources = std::vector<std::pair<std::string, std::string>>;
+
+// Pairs every preset key with its value in `c` and its source. A key without a source gets
+// "MISSING" and a source for a key that is not a preset key becomes an "INTERNAL" note: the
+// tests reject both.
+Preset make(std::string name, std::string summary, const SmmuConfig& c, const Sources& sources,
+            std::vector<std::string> notes) {
+  Preset p;
+  p.name = std::move(name);
+  p.summary = std::move(summary);
+  p.config = c;
+  p.notes = std::move(notes);
+  std::map<std::string, std::string> src;
+  for (const auto& [k, s] : sources) {
+    if (!src.emplace(k, s).second) p.notes.push_back("INTERNAL: two sources for " + k);
+  }
+  for (const auto& key : presetKeys()) {
+    auto it = src.find(key);
+    p.values.push_back({key, presetValueText(c, key), it == src.end() ? "MISSING" : it->second});
+    if (it != src.end()) src.erase(it);
+  }
+  for (const auto& [k, s] : src) p.notes.push_back("INTERNAL: source for unknown key " + k);
+  return p;
+}
+
+// ---- default: SmmuConfig's defaults ---------------------------------------------------------
+Preset defaultPreset() {
+  const SmmuConfig c;
+  Sources s;
+  for (const auto& key : presetKeys())
+    s.emplace_back(key, "model: SmmuConfig default (tlm/smmu/SmmuConfig.h)");
+  return make("default", "the model's own defaults (SmmuConfig); no micro TLB, no walk cache", c,
+              s, {});
+}
+
+// ---- gem5-default: gem5's SMMUv3 model defaults -------------------------------------------
+// PRESETS.md §5: gem5/gem5 src/dev/arm/SMMUv3.py @ c91af552 (= v24.0.0.1); "l." = line there.
+Preset gem5Default() {
+  SmmuConfig c;
+  c.features.oasBits = 48;
+  c.features.gran4k = true;
+  c.features.gran16k = false;
+  c.features.gran64k = true;
+  c.features.httu = 0;
+  c.features.ats = false;
+  c.features.pri = false;
+  c.features.stLevel2 = true;
+  c.utlbEntries = 32;
+  c.utlbWays = 0;
+  c.utlbPolicy = "fifo";
+  c.tlbEntries = 2048;
+  c.tlbWays = 4;
+  c.tlbPolicy = "fifo";
+  c.tbuXlateSlots = 16;
+  c.configCacheEntries = 64;
+  c.configCacheWays = 4;
+  c.configCachePolicy = "fifo";
+  c.walkCacheEntries = {{4, 28, 348}};
+  c.walkCacheWays = 0;
+  c.walkCachePolicy = "fifo";
+  c.ptwSlots = 16;
+  c.seed = 1;
+  c.timing.clockPeriodPs = 1000;
+  c.timing.utlbLookupCycles = 1;
+  c.timing.tlbLookupCycles = 3;
+  c.timing.walkerIssueCycles = 8;
+  c.timing.configLookupCycles = 3;
+  c.timing.walkCacheLookupCycles = 4;
+  c.timing.commandCycles = SmmuTiming{}.commandCycles;
+  const std::string rr =
+      "; gem5 \"rr\" mapped to fifo (choice): gem5 keeps one victim counter per cache, advanced on "
+      "each replacement in a full set (smmu_v3_caches.cc pickEntryIdxToReplace), our fifo keeps "
+      "the fill order per set";
+  const Sources s = {
+      {"oas_bits", "gem5: smmu_idr5 = 0x55, OAS = 0b101 = 48 bits (l.187-190)"},
+      {"sid_bits",
+       "choice: model default; gem5 smmu_idr1 = 0x00E00000 leaves SIDSIZE = 0 (l.179-181), one "
+       "StreamID, too few for a scenario's devices"},
+      {"ssid_bits", "choice: model default; gem5 smmu_idr1 has SSIDSIZE = 0 (l.179-181)"},
+      {"granules", "gem5: smmu_idr5 = 0x55, GRAN4K and GRAN64K, no GRAN16K (l.187-190)"},
+      {"httu", "gem5: smmu_idr0 = 0x094C100F, HTTU = 0 (l.164-177)"},
+      {"ats", "gem5: smmu_idr0, ATS = 0 (l.164-177)"},
+      {"pri", "gem5: smmu_idr0, PRI = 0 (l.164-177)"},
+      {"utlb_entries", "gem5: SMMUv3DeviceInterface utlb_entries = 32 (l.67)"},
+      {"utlb_ways", "gem5: utlb_assoc = 0, fully associative (l.68)"},
+      {"utlb_policy", "gem5: utlb_policy = \"rr\" (l.69)" + rr},
+      {"tlb_entries", "gem5: DeviceInterface main TLB tlb_entries = 2048 (l.74)"},
+      {"tlb_ways", "gem5: DeviceInterface tlb_assoc = 4 (l.75)"},
+      {"tlb_policy", "gem5: DeviceInterface tlb_policy = \"rr\" (l.76)" + rr},
+      {"tbu_xlate_slots", "gem5: DeviceInterface xlate_slots = 16 (l.65)"},
+      {"config_cache_entries", "gem5: cfg_entries = 64 (l.126)"},
+      {"config_cache_ways", "gem5: cfg_assoc = 4 (l.127)"},
+      {"config_cache_policy", "gem5: cfg_policy = \"rr\" (l.128)" + rr},
+      {"walk_cache_entries",
+       "gem5: walk_S1L0, walk_S1L1, walk_S1L2 = 4, 28, 348 (l.140-142); gem5's walk_S1L3 = 4 "
+       "(level-3 leaf entries) and the stage-2 caches have no counterpart"},
+      {"walk_cache_ways",
+       "choice: 0 (fully associative); gem5 walk_assoc = 4 (l.148) gives 1, 7 and 87 sets, "
+       "indexed modulo the set count, but our caches need a power-of-two set count, so the "
+       "entry counts are kept and the associativity is not"},
+      {"walk_cache_policy", "gem5: walk_policy = \"rr\" (l.149)" + rr},
+      {"ptw_slots", "gem5: SMMUv3 ptw_slots = 16 (l.113)"},
+      {"seed", "choice: model default (gem5 seeds its caches with fixed constants)"},
+      {"clock_period_ps",
+       "choice: model default 1 GHz (gem5's SMMU takes its clock domain's period; SMMUv3.py sets "
+       "none)"},
+      {"utlb_lookup_cycles", "gem5: utlb_lat = 1 (l.71)"},
+      {"tlb_lookup_cycles", "gem5: DeviceInterface tlb_lat = 3 (l.78)"},
+      {"walker_issue_cycles", "gem5: ifc_smmu_lat = 8, interface -> SMMU hop (l.108)"},
+      {"config_lookup_cycles", "gem5: cfg_lat = 3 (l.130)"},
+      {"walk_cache_lookup_cycles", "gem5: walk_lat = 4 (l.161)"},
+      {"command_cycles", "choice: model default (SMMUv3.py has no per-command cost)"},
+      {"stream_table", "gem5: smmu_idr0, ST_LEVEL = 0b01, 2-level supported (l.164-177)"},
+  };
+  return make(
+      "gem5-default", "the defaults of gem5's SMMUv3 model (src/dev/arm/SMMUv3.py)", c, s,
+      {"SMMUv3 xlate_slots = 64 (l.112): translations the SMMU (TCU) accepts at once; the model "
+       "has no such bound besides tbu_xlate_slots and ptw_slots",
+       "smmu_ifc_lat = 8 (l.109), the SMMU -> interface return hop: no counterpart (the model "
+       "charges walker_issue_cycles once per miss)",
+       "lookup slots utlb_slots 1, tlb_slots 3, cfg_slots 3, walk_slots 4 (l.72, 79, 131, 162): "
+       "concurrent lookups per cache; no counterpart",
+       "SMMU-level TLB (tlb_enable False, l.122) and IPA cache (ipa_enable False, l.136) are off "
+       "in gem5 and not modelled",
+       "walk_S2L0..S2L3 = 4/28/92/4 (l.144-147): stage 2 is not modelled",
+       "prefetch_enable False (l.81), wc_nonfinal_enable False (l.151-153): nothing to map",
+       "smmu_idr0 COHACC = 0 and MSI = 0, smmu_idr1 CMDQS = 7 (128 commands), EVENTQS = 0: not "
+       "scenario keys; the model keeps its own (COHACC 1, MSI 1, 256 commands, 128 events)",
+       "gem5 walks go through the memory system: the scenario's memory.latency_ns applies"});
+}
+
+// ---- mmu500-like: Arm CoreLink MMU-500 (SMMUv2) capacities on this SMMUv3 model -------------
+// PRESETS.md §3 (Agilex 7) and §4 ([A500] = MMU-500 TRM DDI0517).
+Preset mmu500Like() {
+  SmmuConfig c;
+  c.features.oasBits = 48;
+  c.features.sidBits = 16;
+  c.features.ssidBits = 0;
+  c.features.gran4k = true;
+  c.features.gran16k = false;
+  c.features.gran64k = true;
+  c.features.httu = 0;
+  c.features.ats = false;
+  c.features.pri = false;
+  c.features.stLevel2 = true;
+  c.utlbEntries = 32;
+  c.utlbWays = 0;
+  c.utlbPolicy = "lru";
+  c.tlbEntries = 512;
+  c.tlbWays = 4;
+  c.tlbPolicy = "lru";
+  c.tbuXlateSlots = 256;
+  c.configCacheEntries = 32;
+  c.configCacheWays = 0;
+  c.configCachePolicy = "lru";
+  c.walkCacheEntries = {{4, 16, 64}};
+  c.walkCacheWays = 4;
+  c.walkCachePolicy = "lru";
+  c.ptwSlots = 8;
+  c.seed = 1;
+  c.timing.clockPeriodPs = 1000;
+  c.timing.utlbLookupCycles = 2;
+  c.timing.tlbLookupCycles = 2;
+  c.timing.walkerIssueCycles = 4;
+  c.timing.configLookupCycles = 2;
+  c.timing.walkCacheLookupCycles = 2;
+  c.timing.commandCycles = 8;
+  const Sources s = {
+      {"oas_bits", "SPEC [A500] ddi0517/a §2.3.5: 49-bit VA in, 48-bit PA out"},
+      {"sid_bits", "choice: model default (the MMU-500 StreamID width is not in PRESETS.md)"},
+      {"ssid_bits", "choice: 0, SMMUv2 has no SubstreamID"},
+      {"granules", "SPEC [A500] ddi0517/a §2.3.5, §1.3: no 16 KB granule"},
+      {"httu", "choice: none, as PRESETS.md §8 (row mmu500-like: HTTU no)"},
+      {"ats", "choice: false, SMMUv2 has no ATS"},
+      {"pri", "choice: false, SMMUv2 has no PRI"},
+      {"utlb_entries",
+       "INST [AGX7] §2.2.4: 32-entry micro TLB in the Agilex 7 TBUs (128 in the FPGA TBU)"},
+      {"utlb_ways", "choice: fully associative (not published)"},
+      {"utlb_policy", "choice: model default (not published)"},
+      {"tlb_entries",
+       "INST [AGX7] §2.2.4: 512-entry macro TLB (\"in the TCU\", as Intel words it); modelled as "
+       "the main TLB"},
+      {"tlb_ways", "choice: model default (not published)"},
+      {"tlb_policy", "choice: model default (not published)"},
+      {"tbu_xlate_slots",
+       "SPEC [A500] ddi0517/a §2.3.5: 128 reads + 128 writes outstanding per TBU; mapping "
+       "(choice): their sum bounds the translations in flight"},
+      {"config_cache_entries",
+       "INST [AGX7] §2.2.4, §5.5: 32 context banks; mapping (choice): SMMUv2 holds contexts in "
+       "context-bank registers, modelled as a config cache of that many entries"},
+      {"config_cache_ways", "choice: fully associative (any stream may use any context bank)"},
+      {"config_cache_policy", "choice: model default"},
+      {"walk_cache_entries",
+       "UNVERIFIED: the MMU-500 has a PTW cache (sharing RAMs with the 4-way IPA->PA cache, [A500] "
+       "ddi0517/b §2.4.5) whose size is not published; sizes chosen"},
+      {"walk_cache_ways", "choice: 4, as the IPA->PA cache it shares RAMs with ([A500] §2.4.5)"},
+      {"walk_cache_policy", "choice: model default"},
+      {"ptw_slots",
+       "SPEC [A500] ddi0517/a §2.3.5: at most 8 parallel PTWs per TBU (one TBU modelled)"},
+      {"seed", "choice: model default"},
+      {"clock_period_ps", "UNVERIFIED: no SoC's SMMU clock found (PRESETS.md §3); model default"},
+      {"utlb_lookup_cycles",
+       "SPEC [A500] ddi0517/c §2.1: best-case TBU TLB hit 2 clocks without TBU address register "
+       "slices (3 with)"},
+      {"tlb_lookup_cycles", "choice: model default (macro TLB latency not published)"},
+      {"walker_issue_cycles", "choice: model default (not published)"},
+      {"config_lookup_cycles", "choice: model default (not published)"},
+      {"walk_cache_lookup_cycles", "choice: model default (not published)"},
+      {"command_cycles", "choice: model default (not published)"},
+      {"stream_table",
+       "choice: model default; SMMUv2 matches streams in registers (no stream table)"},
+  };
+  return make(
+      "mmu500-like", "Arm MMU-500 (SMMUv2, as in Agilex 7) capacities on the SMMUv3 model", c, s,
+      {"the MMU-500 is an SMMUv2: the host still programs it as an SMMUv3 (stream table, CDs, "
+       "command queue); only capacities and latencies follow the MMU-500",
+       "up to 32 TBUs and 128 contexts ([A500] §1.3), 5 TBUs in Agilex 7 ([AGX7] §5.5): the "
+       "model has one TBU per SMMU",
+       "PTW QoS (FCFS within a QoS level, [A500] §2.3.5) and the half-clock TCU option ([A500] "
+       "DDI0517C §2.2.1): not modelled"});
+}
+
+// ---- mmu600-like: Arm CoreLink MMU-600 as configured in Intel Agilex 5 -----------------------
+// PRESETS.md §2 ([A600], [A600AE]) and §3 ([AGX5] = Agilex 5 HPS TRM 814346, ES register map).
+Preset mmu600Like() {
+  SmmuConfig c;
+  c.features.oasBits = 48;
+  c.features.sidBits = 24;
+  c.features.ssidBits = 20;
+  c.features.gran4k = true;
+  c.features.gran16k = true;
+  c.features.gran64k = true;
+  c.features.httu = 0;
+  c.features.ats = true;
+  c.features.pri = true;
+  c.features.stLevel2 = true;
+  c.utlbEntries = 32;
+  c.utlbWays = 0;
+  c.utlbPolicy = "plru";
+  c.tlbEntries = 256;
+  c.tlbWays = 4;
+  c.tlbPolicy = "random";
+  c.tbuXlateSlots = 64;
+  c.configCacheEntries = 256;
+  c.configCacheWays = 4;
+  c.configCachePolicy = "lru";
+  c.walkCacheEntries = {{256, 256, 256}};
+  c.walkCacheWays = 4;
+  c.walkCachePolicy = "fifo";
+  c.ptwSlots = 16;
+  c.seed = 1;
+  c.timing = SmmuTiming{};
+  const Sources s = {
+      {"oas_bits",
+       "INST (conflicting): Agilex 5 ES register map SMMU_IDR5 reset 0x00400075 gives OAS 48 "
+       "bits, TRM v25.3 sup_oas = 3'b010 gives 40 bits; 48 chosen (also [A600] T2-18: 48-bit PA)"},
+      {"sid_bits",
+       "INST Agilex 5 SMMU_IDR1 reset 0x0E739D18: SIDSIZE 24; SPEC [A600] §2.4.1 T2-18: SID 24 b"},
+      {"ssid_bits", "INST Agilex 5 SMMU_IDR1 reset 0x0E739D18: SSIDSIZE 20"},
+      {"granules", "INST Agilex 5 SMMU_IDR5 reset 0x00400075: GRAN4K, GRAN16K, GRAN64K"},
+      {"httu",
+       "SPEC [A600] §2.4.1 T2-18, [A600AE] §2.11.1 T2-16: IDR0.HTTU = 0b00; INST Agilex 5 "
+       "SMMU_IDR0 reset 0x080F7E3F"},
+      {"ats", "SPEC [A600] T2-18: ATS = 1; INST Agilex 5 SMMU_IDR0 reset 0x080F7E3F"},
+      {"pri", "SPEC [A600] T2-18: PRI = 1; INST Agilex 5 SMMU_IDR0 reset 0x080F7E3F"},
+      {"utlb_entries",
+       "UNVERIFIED: guess; the Agilex 5 TBU uTLB depth row is not retrievable ([AGX5] "
+       "§4.3.4.4.2)"},
+      {"utlb_ways", "SPEC [A600AE] §2.1: the micro TLB is fully associative"},
+      {"utlb_policy",
+       "INST [AGX5] §4.3.5.2 Table 94/96: utlb_roundrobin = 0 -> PLRU; SPEC [A600AE] §2.1 (PLRU or "
+       "round robin by tie-off)"},
+      {"tlb_entries",
+       "UNVERIFIED: guess; the Agilex 5 TBU MTLB depth row is not retrievable ([AGX5] "
+       "§4.3.4.4.2)"},
+      {"tlb_ways", "SPEC [A600AE] §2.1: main TLB 4-way set associative (mtlbway 2 bits, T2-1)"},
+      {"tlb_policy", "SPEC [A600AE] §2.1: main TLB random replacement"},
+      {"tbu_xlate_slots",
+       "INST [AGX5] §4.3.4.4.1: TCUCFG_XLATE_SLOTS = 64 (= SMMU_IDR5.STALL_MAX 0x40); mapping "
+       "(choice): the TCU's bound on translations from all TBUs, used as the model's TBU bound"},
+      {"config_cache_entries", "INST [AGX5] §4.3.4.4.1 Table 88/90: config cache 256 entries"},
+      {"config_cache_ways", "SPEC [A600AE] §2.2: config cache 4-way set associative"},
+      {"config_cache_policy", "choice: model default (replacement not published)"},
+      {"walk_cache_entries",
+       "INST [AGX5] §4.3.4.4.1 Table 88/90: 256 entries in each of S1L0..S2L3; S1L0..S1L2 used, "
+       "S1L3 and stage 2 have no counterpart"},
+      {"walk_cache_ways", "SPEC [A600AE] §2.2: separate 4-way walk caches per level"},
+      {"walk_cache_policy",
+       "SPEC [A600AE] §2.2.3: round-robin replacement, mapped to fifo (choice)"},
+      {"ptw_slots",
+       "UNVERIFIED: guess; the Agilex 5 TCUCFG_PTW_SLOTS value is cut off ([AGX5] §4.3.4.4.1)"},
+      {"seed", "choice: model default"},
+      {"clock_period_ps",
+       "UNVERIFIED: the Agilex 5 SMMU clock is not found (PRESETS.md §3); model default"},
+      {"utlb_lookup_cycles", "choice: model default (MMU-600 latencies are not published)"},
+      {"tlb_lookup_cycles",
+       "choice: model default (not published; MMU-500 TBU hit is 2-3 clocks, [A500] §2.1)"},
+      {"walker_issue_cycles", "choice: model default (not published)"},
+      {"config_lookup_cycles", "choice: model default (not published)"},
+      {"walk_cache_lookup_cycles", "choice: model default (not published)"},
+      {"command_cycles", "choice: model default (not published)"},
+      {"stream_table", "INST Agilex 5 SMMU_IDR0 reset 0x080F7E3F: ST_LEVEL = 0b01 (2-level)"},
+  };
+  return make(
+      "mmu600-like", "Arm MMU-600 r2p2 as Intel Agilex 5 configures it", c, s,
+      {"Agilex 5 SMMU_IDR0 0x080F7E3F also gives S2P 1, BTM 1, COHACC 1, STALL_MODEL 0b00 and "
+       "SMMU_IDR1 queues of 2^19 entries: not scenario keys; the model keeps its own (stage 1 "
+       "only, BTM 0, COHACC 1, STALL_MODEL 0b01, 256/128/128 entries)",
+       "TCUCFG_NUM_TBU 14, 6 TBUs used ([AGX5] §4.3.4.1): the model has one TBU per SMMU",
+       "max_tok_trans 255 (256 DTI translation tokens per TBU, [AGX5] §4.3.5.2): no counterpart",
+       "TCU outstanding reads <= PTW_SLOTS + 2, 1 write ([A600AE] §2.2.2): not modelled",
+       "TCU prefetch (STE bits[121:120], [A600AE] §2.2.3): not modelled",
+       "main TLB lookups per live page size ([A600AE] §2.1): not modelled"});
+}
+
+// ---- mmu700-server: Arm CoreLink MMU-700, picks from the TRM's ranges for a server ----------
+// PRESETS.md §1 ([A700] = MMU-700 TRM r1p2 101542_0102_09) and §8 (candidate ranges).
+Preset mmu700Server() {
+  SmmuConfig c;
+  c.features.oasBits = 48;
+  c.features.sidBits = 32;
+  c.features.ssidBits = 20;
+  c.features.gran4k = true;
+  c.features.gran16k = true;
+  c.features.gran64k = true;
+  c.features.httu = 2;
+  c.features.ats = true;
+  c.features.pri = true;
+  c.features.stLevel2 = true;
+  c.utlbEntries = 64;
+  c.utlbWays = 0;
+  c.utlbPolicy = "plru";
+  c.tlbEntries = 4096;
+  c.tlbWays = 4;
+  c.tlbPolicy = "random";
+  c.tbuXlateSlots = 64;
+  c.configCacheEntries = 1024;
+  c.configCacheWays = 4;
+  c.configCachePolicy = "lru";
+  c.walkCacheEntries = {{256, 1024, 8192}};
+  c.walkCacheWays = 8;
+  c.walkCachePolicy = "fifo";
+  c.ptwSlots = 64;
+  c.seed = 1;
+  c.timing = SmmuTiming{};
+  const Sources s = {
+      {"oas_bits", "choice: model default (the MMU-700 OAS is not in PRESETS.md)"},
+      {"sid_bits", "SPEC [A700] §2.3.1.1 T2-19: SID 32 bits"},
+      {"ssid_bits", "SPEC [A700] T2-19: SSID 20 bits"},
+      {"granules", "SPEC [A700] T2-19: 4K, 16K, 64K granules"},
+      {"httu",
+       "SPEC [A700] T2-19: IDR0.HTTU = {sup_httu, 0}, A+D update iff sup_httu is tied HIGH; "
+       "chosen HIGH, as SBSA rule S_L6SM_02 requires A+D of server SMMUs"},
+      {"ats", "SPEC [A700] §1.2, T2-19: ATS = 1"},
+      {"pri", "SPEC [A700] §1.2, T2-19: PRI = 1"},
+      {"utlb_entries",
+       "RANGE [A700] §2.4.5 T2-32: TBUCFG_UTLB_DEPTH 4, 8, 12, 16, 32 or 64; pick (PRESETS.md "
+       "§8: 32-64)"},
+      {"utlb_ways", "choice: fully associative (as the MMU-600's, [A600AE] §2.1)"},
+      {"utlb_policy",
+       "SPEC [A700] App. A.2.10/A.2.12 T A-29: PLRU or round robin by the utlb_roundrobin "
+       "tie-off; PLRU picked"},
+      {"tlb_entries",
+       "RANGE [A700] §2.4.5 T2-32: TBUCFG_MTLB_DEPTH 0, 32..65536; pick (PRESETS.md §8: "
+       "2048-8192)"},
+      {"tlb_ways", "RANGE [A700] §2.4.4-2.4.5: TBUCFG_MTLB_WAYS 4/8/16; pick"},
+      {"tlb_policy",
+       "choice: random, as the MMU-600's main TLB ([A600AE] §2.1); the MMU-700's is not published"},
+      {"tbu_xlate_slots",
+       "RANGE [A700] §2.4.5 T2-32: TBUCFG_XLATE_SLOTS 2..512; pick (PRESETS.md §8: 32-64)"},
+      {"config_cache_entries",
+       "RANGE [A700] §2.4.2 T2-28: TCUCFG_CC_DEPTH 4..4096; pick (PRESETS.md §8: 256-1024)"},
+      {"config_cache_ways",
+       "choice: 4, as the MMU-600's ([A600AE] §2.2); the MMU-700's is not in PRESETS.md"},
+      {"config_cache_policy", "choice: model default (not published)"},
+      {"walk_cache_entries",
+       "RANGE [A700] §2.4.2 T2-28: one unified walk cache TCUCFG_WC_DEPTH 8, 64..65536 with "
+       "per-level caps (TCU_WC_SxLy_CMAX, §3.7.8); pick of 9472 in all (PRESETS.md §8: 8K-16K), "
+       "split per level by choice"},
+      {"walk_cache_ways", "RANGE [A700] §2.4.2 T2-28: TCUCFG_WC_WAYS 4/8/16; pick"},
+      {"walk_cache_policy",
+       "choice: fifo (round robin, as the MMU-600's walk caches, [A600AE] §2.2.3); not published"},
+      {"ptw_slots",
+       "RANGE [A700] §2.4.2 T2-28: TCUCFG_PTW_SLOTS 2..512; pick (PRESETS.md §8: 64)"},
+      {"seed", "choice: model default"},
+      {"clock_period_ps", "UNVERIFIED: no MMU-700 clock found; model default"},
+      {"utlb_lookup_cycles",
+       "UNVERIFIED: TBU hit latency not published in the TRM (PRESETS.md §1); model default"},
+      {"tlb_lookup_cycles",
+       "UNVERIFIED: TBU hit latency not published in the TRM (PRESETS.md §1); model default"},
+      {"walker_issue_cycles", "choice: model default (not published)"},
+      {"config_lookup_cycles", "choice: model default (not published)"},
+      {"walk_cache_lookup_cycles", "choice: model default (not published)"},
+      {"command_cycles", "choice: model default (not published)"},
+      {"stream_table", "choice: model default (2-level, what Linux uses when offered)"},
+  };
+  return make(
+      "mmu700-server", "Arm MMU-700 (SMMUv3.2) sized for a server: picks from the TRM's ranges",
+      c, s,
+      {"TCUCFG_XLATE_SLOTS (4..4096, >= PTW_SLOTS; PRESETS.md §8 pick 256): translations the TCU "
+       "accepts from all TBUs; no counterpart besides tbu_xlate_slots and ptw_slots",
+       "TCUCFG_WC_LKP_SLOTS, TBUCFG_MTLB_LKP_SLOTS (2-28 lookup slots), hazard lists, "
+       "TCUCFG_CTW_SLOTS, MTLB banks/parts: not modelled",
+       "queues of 2^19 entries, VAX 52 bits (T2-19): not scenario keys; the model keeps its own",
+       "HTTU writes go out on the table-walk port with AWID = the PTW slot ([A700] §2.1.1.1 "
+       "T2-2): the port and IDs are not modelled"});
+}
+
+}  // namespace
+
+const std::vector<std::string>& presetKeys() {
+  static const std::vector<std::string> keys = [] {
+    std::vector<std::string> k;
+    for (const auto& e : keyTable()) k.push_back(e.first);
+    return k;
+  }();
+  return keys;
+}
+
+std::string presetValueText(const SmmuConfig& c, const std::string& key) {
+  for (const auto& e : keyTable())
+    if (e.first == key) return e.second(c);
+  return {};
+}
+
+const std::vector<Preset>& presets() {
+  static const std::vector<Preset> all = {defaultPreset(), gem5Default(), mmu500Like(),
+                                          mmu600Like(), mmu700Server()};
+  return all;
+}
+
+const Preset* findPresetInfo(const std::string& name) {
+  for (const auto& p : presets())
+    if (p.name == name) return &p;
+  return nullptr;
+}
+
+bool findPreset(const std::string& name, SmmuConfig& out) {
+  const Preset* p = findPresetInfo(name);
+  if (!p) return false;
+  out = p->config;
+  return true;
+}
+
+std::vector<std::string> presetNames() {
+  std::vector<std::string> n;
+  for (const auto& p : presets()) n.push_back(p.name);
+  return n;
+}
+
+}  // namespace smmu
