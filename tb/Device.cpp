@@ -18,11 +18,25 @@ Device::Device(sc_core::sc_module_name name, const DeviceParams& p,
   buffer_.assign(maxBytes, 0);
   ext_ = new TxnExtension;
   payload_.set_extension(ext_);  // the payload owns it and frees it on destruction
+  lt_ = p_.quantumPs != 0;
+  if (lt_) qk_.reset();
   SC_THREAD(run);
 }
 
 Tick Device::nowPs() const {
-  return Tick(sc_core::sc_time_stamp().value() / sc_time(1, SC_PS).value());
+  const Tick kernel = Tick(sc_core::sc_time_stamp().value() / sc_time(1, SC_PS).value());
+  return lt_ ? kernel + Tick(qk_.get_local_time().value() / sc_time(1, SC_PS).value()) : kernel;
+}
+
+void Device::advanceTo(Tick t) {
+  const Tick now = nowPs();
+  if (t <= now) return;
+  if (lt_) {  // loosely timed: run ahead of the kernel until the quantum is used up
+    qk_.inc(sc_time(double(t - now), SC_PS));
+    if (qk_.need_sync()) qk_.sync();
+  } else {  // contention-accurate: every issue happens at the kernel's time
+    wait(sc_time(double(t - now), SC_PS));
+  }
 }
 
 void Device::run() {
@@ -31,38 +45,33 @@ void Device::run() {
   std::greater<Tick> later;
   const uint64_t n = p_.trace ? p_.trace->size() : p_.transactions;
   for (uint64_t i = 0; i < n; ++i) {
-    if (p_.trace) {  // a captured workload: issue no earlier than the row's time
-      const Tick due = stats_.startPs + (*p_.trace)[i].tNs * kPsPerNs;
-      const Tick now = nowPs();
-      if (due > now) wait(sc_time(double(due - now), SC_PS));
-    }
-    if (inflight_.size() >= p_.outstanding) {
+    // A captured workload issues no earlier than the row's time.
+    if (p_.trace) advanceTo(stats_.startPs + (*p_.trace)[i].tNs * kPsPerNs);
+    if (inflight_.size() >= p_.outstanding) {  // all slots busy: wait for the earliest
       std::pop_heap(inflight_.begin(), inflight_.end(), later);
       const Tick free = inflight_.back();
       inflight_.pop_back();
-      const Tick now = nowPs();
-      if (free > now) wait(sc_time(double(free - now), SC_PS));
+      advanceTo(free);
     }
+    ext_->req = TranslationRequest{};
     if (p_.trace) {
       const TraceRow& row = (*p_.trace)[i];
-      ext_->req = TranslationRequest{};
       ext_->req.sid = row.sid;
       ext_->req.ssid = row.ssid;
       ext_->req.ssv = row.ssv;
       issue(row.iova, row.write, row.bytes);
     } else {
       const Access a = traffic_->next();
-      ext_->req = TranslationRequest{};
       ext_->req.sid = p_.sid;
       ext_->req.ssid = p_.ssid;
       ext_->req.ssv = p_.ssv;
       issue(p_.iovaBase + a.offset, a.write, p_.accessBytes);
     }
-    if (p_.thinkPs) wait(sc_time(double(p_.thinkPs), SC_PS));
+    if (p_.thinkPs) advanceTo(nowPs() + p_.thinkPs);
   }
   // Wait for the last transactions to complete so that simulated time covers them.
-  const Tick now = nowPs();
-  if (stats_.lastCompletionPs > now) wait(sc_time(double(stats_.lastCompletionPs - now), SC_PS));
+  advanceTo(stats_.lastCompletionPs);
+  if (lt_) qk_.sync();
   done_ = true;
   doneEvent.notify(sc_core::SC_ZERO_TIME);
 }
@@ -78,11 +87,13 @@ void Device::issue(uint64_t iova, bool write, unsigned bytes) {
   payload_.set_byte_enable_ptr(nullptr);
   payload_.set_dmi_allowed(false);
   payload_.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-  sc_time delay = sc_core::SC_ZERO_TIME;
+  // The annotated delay starts at the device's local time offset (zero when not decoupled).
+  sc_time delay = lt_ ? qk_.get_local_time() : sc_core::SC_ZERO_TIME;
+  const sc_time before = delay;
   ++stats_.issued;
   const Tick issued = nowPs();
   socket->b_transport(payload_, delay);
-  const Tick lat = Tick(delay.value() / sc_time(1, SC_PS).value());
+  const Tick lat = Tick((delay - before).value() / sc_time(1, SC_PS).value());
   const Tick done = issued + lat;
   const TranslationResult& r = ext_->result;
   const bool ok = payload_.is_response_ok();

@@ -9,6 +9,7 @@
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
+#include <tlm_utils/tlm_quantumkeeper.h>
 #include <vector>
 
 #include "LatencyHistogram.h"
@@ -33,6 +34,10 @@ struct DeviceParams {
   // outstanding slots are busy) instead of `transactions` accesses from the traffic pattern.
   std::shared_ptr<const std::vector<TraceRow>> trace;
   TransactionRecorder* recorder = nullptr;  // --record
+  // 0: contention-accurate mode (every issue synchronises with the kernel, so shared
+  // resources see requests in time order). Else loosely timed: the device runs ahead of the
+  // kernel by up to the global quantum (tlm_global_quantum, set by the System).
+  Tick quantumPs = 0;
 };
 
 struct DeviceStats {
@@ -60,12 +65,15 @@ class Device : public sc_core::sc_module {
   void run();
   Tick nowPs() const;
   void issue(uint64_t iova, bool write, unsigned bytes);
+  void advanceTo(Tick t);  // let the device's time reach t (wait, or run ahead in LT mode)
 
   DeviceParams p_;
   std::unique_ptr<TrafficPattern> traffic_;
   const sc_core::sc_event& start_;
   DeviceStats stats_;
   bool done_ = false;
+  bool lt_ = false;
+  tlm_utils::tlm_quantumkeeper qk_;
   std::vector<Tick> inflight_;  // completion times, a min-heap of at most `outstanding`
   std::vector<unsigned char> buffer_;
   tlm::tlm_generic_payload payload_;

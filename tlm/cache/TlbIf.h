@@ -29,6 +29,8 @@ struct TlbEntry {
   bool wxn = false, uwxn = false, pan = false;
   bool recordFaults = true;
   uint8_t privcfg = 0, instcfg = 0;  // the stream's STE.PRIVCFG / INSTCFG overrides
+  uint8_t stages = 1;        // 1 stage 1 only, 2 stage 2 only, 3 nested (combined S1+S2 entry)
+  bool s2Record = false;     // STE.S2R: stage-2 faults of this stream are recorded
   Tick readyAt = 0;          // the fill completes at this time; an earlier hit waits for it
 };
 

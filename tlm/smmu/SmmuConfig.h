@@ -17,6 +17,7 @@ struct SmmuTiming {
   unsigned walkerIssueCycles = 4;   // walker_issue_cycles: TBU->TCU request and walker dispatch
   unsigned configLookupCycles = 2;  // config_lookup_cycles: TCU config cache lookup
   unsigned walkCacheLookupCycles = 2;  // walk_cache_lookup_cycles: TCU walk cache lookup
+  unsigned ipaCacheLookupCycles = 2;  // ipa_cache_lookup_cycles: TCU IPA cache lookup
   unsigned commandCycles = 8;       // command_cycles: consuming one command from the CMDQ
 };
 
@@ -44,6 +45,9 @@ struct SmmuConfig {
   unsigned walkCacheWays = 4;       // walk_cache_ways (0 = fully associative)
   std::string walkCachePolicy = "lru";  // walk_cache_policy
   unsigned ptwSlots = 0;            // ptw_slots: table walks in parallel (0 = unlimited)
+  // IPA cache of stage-2 translations used by nested and stage-2 walks (0 = none).
+  unsigned ipaCacheEntries = 0;     // ipa_cache_entries
+  unsigned ipaCacheWays = 4;        // ipa_cache_ways (0 = fully associative)
 
   uint64_t seed = 1;                // seed of random replacement policies
   SmmuTiming timing;

@@ -7,7 +7,10 @@
 #include "arch/Ste.h"
 #include "cache/ConfigCache.h"
 #include "cache/Tlb.h"
+#include "smmu/IpaCache.h"
+#include "walk/NestedWalker.h"
 #include "walk/PageTableWalker.h"
+#include "walk/Stage2Walker.h"
 
 namespace smmu {
 
@@ -52,10 +55,6 @@ constexpr uint64_t kOutputMask52 = (1ull << 52) - 1;
 SmmuCore::SmmuCore(const SmmuConfig& cfg, PhysMemIf& mem, std::unique_ptr<TlbIf> tlb,
                    std::unique_ptr<ConfigCacheIf> configCache)
     : cfg_(cfg), mem_(mem), tlb_(std::move(tlb)), cc_(std::move(configCache)) {
-  // Stage 2 and nesting come with the stage-2 work: until then this instance does not
-  // advertise S2P, so an S2/nested STE is ILLEGAL (C_BAD_STE) here, as the architecture says
-  // for an SMMU without stage 2.
-  cfg_.features.s2p = false;
   idr_ = cfg_.features.toIdr();
   if (!tlb_)
     tlb_ = std::make_unique<SetAssocTlb>(cfg_.tlbEntries, cfg_.tlbWays, cfg_.tlbPolicy, cfg_.seed);
@@ -64,6 +63,9 @@ SmmuCore::SmmuCore(const SmmuConfig& cfg, PhysMemIf& mem, std::unique_ptr<TlbIf>
                                                 cfg_.configCachePolicy, cfg_.seed);
   walkCache_ = std::make_unique<WalkCache>(cfg_.walkCacheEntries, cfg_.walkCacheWays,
                                            cfg_.walkCachePolicy, cfg_.seed);
+  ipaCache_ = std::make_unique<IpaCache>(
+      cfg_.ipaCacheEntries, cfg_.ipaCacheWays, "lru", cfg_.seed + 7,
+      Tick(cfg_.timing.ipaCacheLookupCycles) * cfg_.timing.clockPeriodPs);
   ptw_.resize(cfg_.ptwSlots);
   xlate_.resize(cfg_.tbuXlateSlots);
 }
@@ -321,13 +323,27 @@ bool SmmuCore::executeCommand(const Command& c, Tick& t) {
       if (!f.s2p) return false;
       tlbGone += forEachTlb([&](TlbIf& t) { return t.invalidateVmid(vmid); });
       walkGone += walkCache_->invalidateVmid(vmid);
+      if (ipaCache_->enabled()) walkGone += ipaCache_->cache()->invalidateVmid(vmid);
       break;
-    case op::TLBI_S2_IPA:
+    case op::TLBI_S2_IPA: {
       if (!f.s2p) return false;
+      // Entries of the VMID overlapping the IPA range. Stage-2-only entries are keyed by IPA;
+      // combined (nested) entries are keyed by VA, so they may go too: over-invalidation is
+      // always safe, and software follows with TLBI_NH_* / S12_VMALL for combined entries.
+      uint64_t len = 1;
+      if (c.num != 0 || c.scale != 0) {
+        if (c.tg == 0) return false;
+        const Granule g = c.tg == 1 ? Granule::k4K : c.tg == 2 ? Granule::k16K : Granule::k64K;
+        len = (uint64_t(c.num) + 1) << std::min<unsigned>(granuleShift(g) + c.scale, 63);
+      }
+      tlbGone += forEachTlb([&](TlbIf& t) { return t.invalidateVa(vmid, 0, false, c.addr, len); });
+      if (ipaCache_->enabled()) walkGone += ipaCache_->cache()->invalidateVa(vmid, 0, false, c.addr, len);
       break;
+    }
     case op::TLBI_NSNH_ALL:
       tlbGone += forEachTlb([](TlbIf& t) { return t.invalidateAll(); });
       walkGone += walkCache_->invalidateAll();
+      if (ipaCache_->enabled()) walkGone += ipaCache_->cache()->invalidateAll();
       break;
     case op::ATC_INV:
       if (!f.ats) return false;
@@ -402,7 +418,7 @@ StreamTableConfig SmmuCore::streamTable() const {
 }
 
 TranslationResult SmmuCore::fault(const TranslationRequest& req, EventId id, bool record,
-                                  TranslationResult r, uint64_t addr2, uint8_t cls) {
+                                  TranslationResult r, uint64_t addr2, uint8_t cls, bool s2) {
   r.outcome = Outcome::Fault;
   r.event = id;
   r.servedBy = ServedBy::Fault;
@@ -421,6 +437,7 @@ TranslationResult SmmuCore::fault(const TranslationRequest& req, EventId id, boo
   e.ind = req.acc.instr;
   e.rnw = !req.acc.write;
   e.cls = cls;
+  e.s2 = s2;
   e.inputAddr = req.iova;
   e.addr2 = addr2;
   r.eventRecorded = recordEvent(e);
@@ -510,13 +527,19 @@ TranslationResult SmmuCore::hit(const TranslationRequest& req, const TlbEntry& e
   pc.uwxn = e.uwxn;
   pc.pan = e.pan;
   const AccessAttrs eff = applyStreamOverrides(req.acc, e.privcfg, e.instcfg);
-  r.writable = !e.attrs.readOnly;
+  const bool hasS1 = e.stages != 2, hasS2 = e.stages != 1;
+  r.writable = (!hasS1 || !e.attrs.readOnly) && (!hasS2 || e.attrs.s2Write);
   r.pa = e.paBase + (req.iova - e.vaBase);
-  const EventId perm = checkPermission(e.attrs, pc, eff);
-  if (perm != EventId::None) {
-    TranslationRequest ev = req;
-    ev.acc = eff;
-    return fault(ev, perm, e.recordFaults, r, 0, evt::CLASS_IN);
+  TranslationRequest ev = req;
+  ev.acc = eff;
+  if (hasS1) {
+    const EventId perm = checkPermission(e.attrs, pc, eff);
+    if (perm != EventId::None) return fault(ev, perm, e.recordFaults, r, 0, evt::CLASS_IN);
+  }
+  if (hasS2) {
+    const EventId perm = checkS2Permission(e.attrs, S2WalkConfig{}, eff);
+    if (perm != EventId::None)
+      return fault(ev, perm, e.s2Record, r, e.stages == 2 ? req.iova : 0, evt::CLASS_IN, true);
   }
   return r;
 }
@@ -543,17 +566,28 @@ TranslationResult SmmuCore::walk(const TranslationRequest& req, Tick now, Transl
     stats_.configReads += fr.reads;
     if (fr.fault != EventId::None) return fault(req, fr.fault, true, r, fr.faultAddr);
     const Ste& s = fresh.ste;
-    if (s.config == ste::CFG_S1) {
+    S2WalkConfig s2cfg;
+    const bool withS2 = s.config == ste::CFG_S2 || s.config == ste::CFG_NESTED;
+    if (withS2 && !S2WalkConfig::fromSte(s, cfg_.features, s2cfg))
+      return fault(req, EventId::C_BAD_STE, true, r);
+    if (s.config == ste::CFG_S1 || s.config == ste::CFG_NESTED) {
       if (!req.ssv && s.s1CdMax != 0 && s.s1dss == ste::S1DSS_TERMINATE)
         return fault(req, EventId::F_STREAM_DISABLED, true, r);
       const bool dssBypass = !req.ssv && s.s1CdMax != 0 && s.s1dss == ste::S1DSS_BYPASS;
       if (!dssBypass) {
+        // Nested: the CD (and L1 CD) addresses are IPAs that stage 2 translates (CLASS=CD).
+        IpaCache::Translator s2t(*ipaCache_, s2cfg, mem_);
         mem_.setTimeBase(now + r.latency);
-        FetchResult cr = fetchCd(s, req.ssid, req.ssv, cfg_.features, mem_, fresh.cd);
+        FetchResult cr = fetchCd(s, req.ssid, req.ssv, cfg_.features, mem_, fresh.cd,
+                                 s.config == ste::CFG_NESTED ? &s2t : nullptr);
         r.walkReads += cr.reads;
         r.latency += cr.latency;
         stats_.configReads += cr.reads;
-        if (cr.fault != EventId::None) return fault(req, cr.fault, true, r, cr.faultAddr);
+        if (cr.fault != EventId::None) {
+          const bool rec = !cr.s2 || !isTranslationFault(cr.fault) || s2cfg.record;
+          return fault(req, cr.fault, rec, r, cr.s2 ? cr.ipa : cr.faultAddr,
+                       cr.s2 ? evt::CLASS_CD : 0, cr.s2);
+        }
         fresh.hasCd = true;
       }
     }
@@ -574,6 +608,11 @@ TranslationResult SmmuCore::walk(const TranslationRequest& req, Tick now, Transl
   fill.ssid = req.ssid;
   fill.ssv = req.ssv;
   TlbIf* utlb = utlbFor(req.port);
+  S2WalkConfig s2cfg;
+  const bool withS2 = s.config == ste::CFG_S2 || s.config == ste::CFG_NESTED;
+  if (withS2 && !S2WalkConfig::fromSte(s, cfg_.features, s2cfg))
+    return fault(req, EventId::C_BAD_STE, true, r);
+  if (s.config == ste::CFG_S2) return walkS2Only(req, now, r, s, s2cfg, utlb);
   if (s.config == ste::CFG_BYPASS || !ce->hasCd) {
     ++stats_.bypassed;
     fill.bypass = true;
@@ -596,9 +635,11 @@ TranslationResult SmmuCore::walk(const TranslationRequest& req, Tick now, Transl
   if (!S1WalkConfig::fromCd(cd, cfg_.features, wc)) return fault(req, EventId::C_BAD_CD, true, r);
   const AccessAttrs acc = applyStreamOverrides(req.acc, s.privcfg, s.instcfg);
   const uint16_t asid = cfg_.features.asid16 ? cd.asid : uint16_t(cd.asid & 0xff);
-  const uint16_t vmid = 0;
+  const uint16_t vmid = withS2 ? s2cfg.vmid : 0;
+  const bool nested = s.config == ste::CFG_NESTED;
 
   ++stats_.walks;
+  if (nested) ++stats_.nestedWalks;
   WalkCacheHook* hook = nullptr;
   uint64_t wcHitsBefore = 0;
   if (walkCache_->enabled()) {
@@ -608,7 +649,9 @@ TranslationResult SmmuCore::walk(const TranslationRequest& req, Tick now, Transl
     for (const auto& l : walkCache_->stats()) wcHitsBefore += l.hits;
   }
   mem_.setTimeBase(now + r.latency);
-  const WalkResult w = walkStage1(wc, req.iova, acc, mem_, hook);
+  IpaCache::Translator s2t(*ipaCache_, s2cfg, mem_);
+  const WalkResult w = nested ? walkNested(wc, req.iova, acc, mem_, s2t, hook)
+                              : walkStage1(wc, req.iova, acc, mem_, hook);
   if (hook) {
     uint64_t after = 0;
     for (const auto& l : walkCache_->stats()) after += l.hits;
@@ -620,12 +663,12 @@ TranslationResult SmmuCore::walk(const TranslationRequest& req, Tick now, Transl
   stats_.walkTime += w.latency;
   r.level = w.level;
   if (w.fault != EventId::None) {
-    const bool record = !isTranslationFault(w.fault) || cd.r;
-    const uint8_t cls = w.fault == EventId::F_WALK_EABT ? evt::CLASS_TT : evt::CLASS_IN;
-    const uint64_t addr2 = w.fault == EventId::F_WALK_EABT ? w.descAddr : 0;
+    // Stage-1 translation faults are recorded per CD.R, stage-2 ones per STE.S2R.
+    const bool record = !isTranslationFault(w.fault) || (w.s2 ? s2cfg.record : cd.r);
+    const uint64_t addr2 = w.fault == EventId::F_WALK_EABT ? w.descAddr : w.s2 ? w.ipa : 0;
     TranslationRequest ev = req;
     ev.acc = acc;
-    return fault(ev, w.fault, record, r, addr2, cls);
+    return fault(ev, w.fault, record, r, addr2, w.cls, w.s2);
   }
   fill.asid = asid;
   fill.vmid = vmid;
@@ -641,11 +684,57 @@ TranslationResult SmmuCore::walk(const TranslationRequest& req, Tick now, Transl
   fill.recordFaults = cd.r;
   fill.privcfg = s.privcfg;
   fill.instcfg = s.instcfg;
+  fill.stages = nested ? 3 : 1;
+  fill.s2Record = s2cfg.record;
   fill.readyAt = now + r.latency;
   tlb_->insert(fill);
   if (utlb) utlb->insert(fill);
   r.pa = w.pa;
-  r.writable = !w.attrs.readOnly;
+  r.writable = !w.attrs.readOnly && (!nested || w.attrs.s2Write);
+  return r;
+}
+
+TranslationResult SmmuCore::walkS2Only(const TranslationRequest& req, Tick now,
+                                       TranslationResult r, const Ste& s,
+                                       const S2WalkConfig& s2cfg, TlbIf* utlb) {
+  const AccessAttrs acc = applyStreamOverrides(req.acc, s.privcfg, s.instcfg);
+  ++stats_.walks;
+  ++stats_.s2Walks;
+  mem_.setTimeBase(now + r.latency);
+  const WalkResult w = walkStage2Only(s2cfg, req.iova, acc, mem_);
+  r.walkReads += w.reads;
+  r.latency += w.latency;
+  stats_.walkReads += w.reads;
+  stats_.walkTime += w.latency;
+  r.level = w.level;
+  if (w.fault != EventId::None) {
+    // An input beyond the IAS is a stage-1 F_ADDR_SIZE (walkStage2Only reports s2 = false).
+    const bool record = !isTranslationFault(w.fault) || !w.s2 || s2cfg.record;
+    const uint64_t addr2 = w.fault == EventId::F_WALK_EABT ? w.descAddr : w.s2 ? req.iova : 0;
+    TranslationRequest ev = req;
+    ev.acc = acc;
+    return fault(ev, w.fault, record, r, addr2, w.cls, w.s2);
+  }
+  TlbEntry fill;
+  fill.sid = req.sid;
+  fill.ssid = req.ssid;
+  fill.ssv = req.ssv;
+  fill.vmid = s2cfg.vmid;
+  fill.global = true;  // not tagged by an ASID
+  fill.vaBase = w.vaBase;
+  fill.paBase = w.paBase;
+  fill.pageShift = w.pageShift;
+  fill.level = w.level;
+  fill.attrs = w.attrs;
+  fill.privcfg = s.privcfg;
+  fill.instcfg = s.instcfg;
+  fill.stages = 2;
+  fill.s2Record = s2cfg.record;
+  fill.readyAt = now + r.latency;
+  tlb_->insert(fill);
+  if (utlb) utlb->insert(fill);
+  r.pa = w.pa;
+  r.writable = w.attrs.s2Write;
   return r;
 }
 

@@ -75,6 +75,7 @@ struct SmmuStats {
   std::array<uint64_t, 256> faultsById{};  // indexed by EventId
   Tick walkTime = 0;              // summed walk latency (memory time of walks)
   uint64_t walkCacheHits = 0;     // walks that resumed from a walk-cache entry
+  uint64_t s2Walks = 0, nestedWalks = 0;  // stage-2-only and nested translations walked
 };
 
 class SmmuCore {
@@ -108,6 +109,7 @@ class SmmuCore {
   TlbIf& tlb() { return *tlb_; }
   TlbIf* utlb(uint32_t port) { return port < utlbs_.size() ? utlbs_[port].get() : nullptr; }
   const WalkCache& walkCache() const { return *walkCache_; }
+  const class IpaCache& ipaCache() const { return *ipaCache_; }
   // TCU walker slots and TBU translation slots (waits, occupancy).
   const ResourcePool& walkerSlots() const { return ptw_; }
   const ResourcePool& translationSlots() const { return xlate_; }
@@ -122,11 +124,14 @@ class SmmuCore {
   bool executeCommand(const Command& c, Tick& t);
   StreamTableConfig streamTable() const;
   TranslationResult fault(const TranslationRequest& req, EventId id, bool record,
-                          TranslationResult r, uint64_t addr2 = 0, uint8_t cls = 0);
+                          TranslationResult r, uint64_t addr2 = 0, uint8_t cls = 0,
+                          bool s2 = false);
   TranslationResult translateEnabled(const TranslationRequest& req, Tick now, Tick queued);
   TranslationResult hit(const TranslationRequest& req, const TlbEntry& e, TranslationResult r,
                         Tick now, ServedBy by);
   TranslationResult walk(const TranslationRequest& req, Tick now, TranslationResult r);
+  TranslationResult walkS2Only(const TranslationRequest& req, Tick now, TranslationResult r,
+                               const Ste& s, const struct S2WalkConfig& s2cfg, TlbIf* utlb);
   TlbIf* utlbFor(uint32_t port);
   template <class F>
   unsigned forEachTlb(F f);
@@ -137,6 +142,7 @@ class SmmuCore {
   std::unique_ptr<ConfigCacheIf> cc_;
   std::vector<std::unique_ptr<TlbIf>> utlbs_;  // per port, created on first use
   std::unique_ptr<WalkCache> walkCache_;
+  std::unique_ptr<class IpaCache> ipaCache_;
   ResourcePool ptw_;    // TCU walker slots
   ResourcePool xlate_;  // TBU translation slots
   SmmuFeatures::Idr idr_{};
