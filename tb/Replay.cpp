@@ -131,8 +131,13 @@ SmmuFeatures::Idr loadRegisters(const std::string& path,
     const size_t line = 1 + size_t(std::count(text.begin(), text.begin() + long(at), '\n'));
     const size_t bol = text.rfind('\n', at == 0 ? 0 : at - 1);
     const size_t col = bol == std::string::npos || at == 0 ? at + 1 : at - bol;
+    // what() = "[json.exception.parse_error.101] parse error at line L, column C: reason"
+    std::string why = e.what();
+    if (const size_t c = why.find(", column "); c != std::string::npos)
+      if (const size_t colon = why.find(": ", c); colon != std::string::npos)
+        why = why.substr(colon + 2);
     throw ReplayError(path + ":" + std::to_string(line) + ":" + std::to_string(col) +
-                      ": not valid JSON: " + e.what());
+                      ": not valid JSON: " + why);
   }
   if (!j.is_object()) throw ReplayError(path + ": expected a JSON object of register names");
   SmmuFeatures::Idr idr = defaults.toIdr();
@@ -180,7 +185,13 @@ bool registerOffset(const std::string& nameIn, uint32_t& offset, bool& is64) {
 
 ReplaySummary runReplay(const ReplayOptions& opt) {
   SparseMemory mem;
-  for (const auto& [base, size] : opt.ram) mem.addRegion(base, size);
+  for (const auto& [base, size] : opt.ram) {
+    try {
+      mem.addRegion(base, size);
+    } catch (const std::invalid_argument& e) {
+      throw ReplayError("--ram " + hex(base) + ":" + hex(size) + ": " + e.what());
+    }
+  }
   try {
     MemoryImage::load(opt.imageBin, opt.imageIdx, mem);
   } catch (const MemoryImageError& e) {
@@ -260,6 +271,8 @@ ReplaySummary runReplay(const ReplayOptions& opt) {
     }
     out << '\n';
   }
+  out.flush();
+  if (!out) throw ReplayError(opt.outPath + ": write error");
   sum.eventsRecorded = core.stats().eventsRecorded;
   return sum;
 }

@@ -270,12 +270,17 @@ inline ExpectedCounts checkOutput(const std::string& outPath, const std::vector<
   EXPECT_EQ(lines[0], "sid,ssid,iova,dir,outcome,pa,perm,level,event");
   for (size_t i = 0; i < rows.size(); ++i) {
     const std::string want = expectedLine(rows[i], e);
-    if (want.find(",ok,") != std::string::npos) ++c.ok;
-    else if (want.find(",abort,") != std::string::npos) ++c.aborted;
-    else ++c.faulted;
-    if (i + 1 < lines.size())
+    if (want.find(",ok,") != std::string::npos) {
+      ++c.ok;
+    } else if (want.find(",abort,") != std::string::npos) {
+      ++c.aborted;
+    } else {
+      ++c.faulted;
+    }
+    if (i + 1 < lines.size()) {
       EXPECT_EQ(lines[i + 1], want) << "row " << i + 1 << (*rows[i].note ? " (" : "")
                                     << rows[i].note << (*rows[i].note ? ")" : "");
+    }
   }
   return c;
 }

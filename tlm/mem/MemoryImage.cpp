@@ -183,7 +183,10 @@ size_t MemoryImage::save(const std::string& binFile, const std::string& idxFile,
   std::ofstream bin(binFile, std::ios::binary | std::ios::trunc);
   if (!bin) failFile(binFile, std::string("cannot create: ") + std::strerror(errno));
   std::ostringstream idx;
-  idx << "# smmusim memory image: 4 KiB pages of " << binFile << "\n"
+  // Name the .bin by its file name only, so that the index does not depend on the directory.
+  const size_t slash = binFile.find_last_of('/');
+  const std::string binName = slash == std::string::npos ? binFile : binFile.substr(slash + 1);
+  idx << "# smmusim memory image: 4 KiB pages of " << binName << "\n"
       << "# physaddr offset\n";
   static const uint8_t kZero[kPageSize] = {};
   uint64_t offset = 0;

@@ -48,7 +48,6 @@ AccessAttrs applyStreamOverrides(AccessAttrs a, uint8_t privcfg, uint8_t instcfg
   return a;
 }
 
-constexpr uint64_t kOutputMask52 = (1ull << 52) - 1;
 
 }  // namespace
 
@@ -624,7 +623,7 @@ TranslationResult SmmuCore::walk(const TranslationRequest& req, Tick now, Transl
     tlb_->insert(fill);
     if (utlb) utlb->insert(fill);
     r.servedBy = ServedBy::Bypass;
-    r.pa = req.iova & kOutputMask52;
+    r.pa = req.iova;  // identity, as on a TLB hit of the bypass entry
     r.writable = true;
     return r;
   }

@@ -1,0 +1,33 @@
+# Runs a command and checks its exit code and output (stdout and stderr together).
+#   cmake -DCMD=<program|arg|arg...> -DRC=<code, or "nonzero"> [-DRE=<regex>] [-DNOT_RE=<regex>]
+#         [-DCLEAN=<dir to remove first>] [-DEXISTS=<file that must exist afterwards>]
+#         -P expect.cmake
+# Arguments are separated by '|' so that a CTest command line can carry them in one -D value.
+cmake_minimum_required(VERSION 3.16)
+foreach(v CMD RC)
+  if(NOT DEFINED ${v})
+    message(FATAL_ERROR "expect.cmake: -D${v}=... is required")
+  endif()
+endforeach()
+string(REPLACE "|" ";" cmd "${CMD}")
+if(DEFINED CLEAN)
+  file(REMOVE_RECURSE "${CLEAN}")
+endif()
+execute_process(COMMAND ${cmd} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+set(all "${out}${err}")
+if(RC STREQUAL "nonzero")
+  if(rc EQUAL 0)
+    message(FATAL_ERROR "expected a non-zero exit code, got 0; output:\n${all}")
+  endif()
+elseif(NOT rc STREQUAL RC)
+  message(FATAL_ERROR "expected exit code ${RC}, got '${rc}'; output:\n${all}")
+endif()
+if(DEFINED RE AND NOT all MATCHES "${RE}")
+  message(FATAL_ERROR "output does not match '${RE}':\n${all}")
+endif()
+if(DEFINED NOT_RE AND all MATCHES "${NOT_RE}")
+  message(FATAL_ERROR "output matches '${NOT_RE}' but must not:\n${all}")
+endif()
+if(DEFINED EXISTS AND NOT EXISTS "${EXISTS}")
+  message(FATAL_ERROR "${EXISTS} was not written; output:\n${all}")
+endif()
