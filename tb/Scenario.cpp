@@ -7,6 +7,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <limits>
@@ -16,6 +17,8 @@
 #include <type_traits>
 
 #include "DefaultScenario.h"
+#include "cache/ReplacementPolicy.h"
+#include "smmu/Presets.h"
 
 namespace smmu {
 
@@ -187,6 +190,8 @@ std::string_view streamTableName(StreamTableFormat f) {
 std::string_view httuName(unsigned httu) {
   return httu == 0 ? "none" : httu == 1 ? "af" : httu == 2 ? "af_dirty" : "?";
 }
+
+std::string_view runModeName(RunMode m) { return m == RunMode::Lt ? "lt" : "contention"; }
 
 // ---------------------------------------------------------------------------------------------
 // Schema: one table per struct, used for reading, writing, overrides and the reference
@@ -411,6 +416,52 @@ Codec<ProgressMode> progressCodec() {
       {{"auto", ProgressMode::Auto}, {"on", ProgressMode::On}, {"off", ProgressMode::Off}});
 }
 
+Codec<RunMode> runModeCodec() {
+  return enumCodec<RunMode>({{"contention", RunMode::Contention}, {"lt", RunMode::Lt}});
+}
+
+// A replacement policy name (replacementPolicyNames()), kept as a string.
+Codec<std::string> policyCodec() {
+  std::string kind;
+  for (const auto& n : replacementPolicyNames()) kind += (kind.empty() ? "" : " | ") + n;
+  return {"one of: " + kind,
+          [](const YAML::Node& n, const Ctx& c) -> std::string {
+            const auto& names = replacementPolicyNames();
+            const std::string t = trim(scalarText(n, c, "one of " + joinNames(names)));
+            if (std::find(names.begin(), names.end(), t) == names.end())
+              fail(c.path, "unknown value '" + t + "' (expected " + joinNames(names) + ")",
+                   n.Mark());
+            return t;
+          },
+          [](const std::string& v) { return v; }};
+}
+
+std::string unknownPresetMessage(const std::string& name) {
+  std::string m = "unknown preset '" + name + "'";
+  std::string best;
+  unsigned bestD = 3;
+  std::vector<std::string> extending;  // names that start with `name`: "mmu600"
+  for (const auto& p : presetNames()) {
+    const unsigned d = editDistance(name, p);
+    if (d < bestD) bestD = d, best = p;
+    if (!name.empty() && p.compare(0, name.size(), name) == 0) extending.push_back(p);
+  }
+  if (best.empty() && extending.size() == 1) best = extending[0];
+  if (!best.empty()) m += ", did you mean '" + best + "'?";
+  return m + " (valid presets: " + joinNames(presetNames()) + ")";
+}
+
+// Every SmmuSpec field but name and reg_base from the preset (which must exist).
+void setFromPreset(SmmuSpec& spec, const std::string& name) {
+  SmmuConfig c;
+  findPreset(name, c);
+  SmmuSpec t = toSmmuSpec(c);
+  t.name = spec.name;
+  t.regBase = spec.regBase;
+  t.preset = name;
+  spec = std::move(t);
+}
+
 // ---- fields ----
 template <class S>
 struct Field {
@@ -422,6 +473,8 @@ struct Field {
   std::function<void(S&, const Path&, size_t, const YAML::Node&, const Ctx&)> descend;
   // Struct and list fields: append the reference lines of the nested keys.
   std::function<void(std::string&, const std::string&)> nestedReference;
+  // Read before every other key of the map, wherever it stands (preset).
+  bool first = false;
 };
 template <class S>
 using Schema = std::vector<Field<S>>;
@@ -454,22 +507,30 @@ void readStruct(const Schema<S>& schema, S& s, const YAML::Node& n, const Ctx& c
   if (n.IsNull()) return;  // "memory:" with nothing: all defaults
   if (!n.IsMap()) fail(c.path, "expected a map of keys, got a " + kindName(n), n.Mark());
   std::set<std::string> seen;
-  for (auto it = n.begin(); it != n.end(); ++it) {
-    const YAML::Node k = it->first, v = it->second;
-    if (!k.IsScalar()) fail(c.path, "expected a key, got a " + kindName(k), k.Mark());
-    const std::string key = k.Scalar();
-    const Field<S>* f = findField(schema, key);
-    if (!f) fail(c.path, unknownKey(schema, key), k.Mark());
-    const Ctx cc = c.child(key);
-    if (!seen.insert(key).second) fail(cc.path, "duplicate key", k.Mark());
-    // A missing value ("key:" and nothing) is reported at its key.
-    const Mark at = v.IsNull() || v.Mark().is_null() ? k.Mark() : v.Mark();
-    cc.note(at);
-    try {
-      f->read(s, v, cc);
-    } catch (FieldError& e) {
-      if (v.IsNull() && e.path == cc.path) e.mark = at;
-      throw;
+  // Pass 0 reads the `first` keys (a preset), pass 1 the others, which override them.
+  for (int pass = 0; pass < 2; ++pass) {
+    for (auto it = n.begin(); it != n.end(); ++it) {
+      const YAML::Node k = it->first, v = it->second;
+      if (!k.IsScalar()) {
+        if (pass == 0) continue;
+        fail(c.path, "expected a key, got a " + kindName(k), k.Mark());
+      }
+      const std::string key = k.Scalar();
+      const Field<S>* f = findField(schema, key);
+      if (pass == 0 && (!f || !f->first)) continue;  // errors in file order: in pass 1
+      if (!f) fail(c.path, unknownKey(schema, key), k.Mark());
+      if (pass == 1 && f->first) continue;  // read in pass 0
+      const Ctx cc = c.child(key);
+      if (!seen.insert(key).second) fail(cc.path, "duplicate key", k.Mark());
+      // A missing value ("key:" and nothing) is reported at its key.
+      const Mark at = v.IsNull() || v.Mark().is_null() ? k.Mark() : v.Mark();
+      cc.note(at);
+      try {
+        f->read(s, v, cc);
+      } catch (FieldError& e) {
+        if (v.IsNull() && e.path == cc.path) e.mark = at;
+        throw;
+      }
     }
   }
 }
@@ -629,6 +690,10 @@ const Schema<MemorySpec>& memorySchema() {
              "latency of one memory access, ns"),
       listField("regions", &MemorySpec::regions, regionSchema, true,
                 "RAM regions [{base, size}], non-overlapping"),
+      scalar("channels", &MemorySpec::channels, intCodec<uint32_t>(IntStyle::Decimal),
+             "accesses served at once (0 = unlimited)"),
+      scalar("occupancy_ns", &MemorySpec::occupancyNs, intCodec<uint64_t>(IntStyle::Decimal),
+             "time one access keeps its channel busy, ns"),
   };
   return s;
 }
@@ -658,11 +723,57 @@ Field<SmmuSpec> granulesField() {
   return f;
 }
 
+Field<SmmuSpec> presetField() {
+  Field<SmmuSpec> f;
+  f.key = "preset";
+  f.kind = "one of: ";
+  for (const auto& n : presetNames()) f.kind += (n == presetNames().front() ? "" : " | ") + n;
+  f.doc = "named configuration (docs/presets.md) applied before the SMMU's other keys: sets "
+          "every key but name and reg_base";
+  f.first = true;
+  f.read = [](SmmuSpec& s, const YAML::Node& n, const Ctx& c) {
+    const std::string t =
+        trim(scalarText(n, c, "a preset name (" + joinNames(presetNames()) + ")"));
+    if (!findPresetInfo(t)) fail(c.path, unknownPresetMessage(t), n.Mark());
+    setFromPreset(s, t);
+  };
+  f.emit = [](YAML::Emitter& e, const SmmuSpec& s) { e << s.preset; };
+  return f;
+}
+
+Field<SmmuSpec> walkCacheEntriesField() {
+  Field<SmmuSpec> f;
+  f.key = "walk_cache_entries";
+  f.kind = "list of 3 integers";
+  f.doc = "stage-1 walk cache entries for table descriptors of levels [0, 1, 2] (0 = none)";
+  f.read = [](SmmuSpec& s, const YAML::Node& n, const Ctx& c) {
+    if (!n.IsSequence() || n.size() != 3)
+      fail(c.path,
+           "expected a list of 3 entry counts [L0, L1, L2], got " +
+               (n.IsSequence() ? "a list of " + std::to_string(n.size()) : "a " + kindName(n)),
+           n.Mark());
+    std::array<unsigned, 3> v{};
+    for (size_t i = 0; i < 3; ++i) {
+      const Ctx ec = c.element(i);
+      ec.note(n[i].Mark());  // later errors about one level point at its number
+      v[i] = intCodec<unsigned>(IntStyle::Decimal).read(n[i], ec);
+    }
+    s.walkCacheEntries = v;
+  };
+  f.emit = [](YAML::Emitter& e, const SmmuSpec& s) {
+    e << YAML::Flow << YAML::BeginSeq;
+    for (unsigned v : s.walkCacheEntries) e << std::to_string(v);
+    e << YAML::EndSeq;
+  };
+  return f;
+}
+
 const Schema<SmmuSpec>& smmuSchema() {
   using S = SmmuSpec;
   auto u = [] { return intCodec<unsigned>(IntStyle::Decimal); };
   static const Schema<SmmuSpec> s = {
       scalar("name", &S::name, stringCodec(), "unique name (letters, digits, _ -)"),
+      presetField(),
       scalar("reg_base", &S::regBase, intCodec<uint64_t>(IntStyle::Hex),
              "register frame base (2 x 64 KiB pages), 64 KiB aligned"),
       scalar("oas_bits", &S::oasBits, u(), "output address size: 32 36 40 42 44 48 52"),
@@ -672,18 +783,37 @@ const Schema<SmmuSpec>& smmuSchema() {
       scalar("httu", &S::httu, httuCodec(), "hardware table update: none, af, af_dirty"),
       scalar("ats", &S::ats, boolCodec(), "ATS supported (IDR0.ATS)"),
       scalar("pri", &S::pri, boolCodec(), "PRI supported (IDR0.PRI); needs ats"),
-      scalar("tlb_entries", &S::tlbEntries, u(), "TBU TLB entries"),
-      scalar("tlb_ways", &S::tlbWays, u(), "TBU TLB ways (0 = fully associative)"),
+      scalar("utlb_entries", &S::utlbEntries, u(),
+             "TBU micro TLB entries, one micro TLB per device port (0 = none)"),
+      scalar("utlb_ways", &S::utlbWays, u(), "micro TLB ways (0 = fully associative)"),
+      scalar("utlb_policy", &S::utlbPolicy, policyCodec(), "micro TLB replacement"),
+      scalar("tlb_entries", &S::tlbEntries, u(), "TBU main TLB entries"),
+      scalar("tlb_ways", &S::tlbWays, u(), "TBU main TLB ways (0 = fully associative)"),
+      scalar("tlb_policy", &S::tlbPolicy, policyCodec(), "main TLB replacement"),
+      scalar("tbu_xlate_slots", &S::tbuXlateSlots, u(),
+             "translations in flight in the TBU (0 = unlimited)"),
       scalar("config_cache_entries", &S::configCacheEntries, u(), "TCU config cache entries"),
       scalar("config_cache_ways", &S::configCacheWays, u(),
              "TCU config cache ways (0 = fully associative)"),
+      scalar("config_cache_policy", &S::configCachePolicy, policyCodec(),
+             "config cache replacement"),
+      walkCacheEntriesField(),
+      scalar("walk_cache_ways", &S::walkCacheWays, u(),
+             "walk cache ways, every level (0 = fully associative)"),
+      scalar("walk_cache_policy", &S::walkCachePolicy, policyCodec(), "walk cache replacement"),
+      scalar("ptw_slots", &S::ptwSlots, u(), "table walks in parallel (0 = unlimited)"),
+      scalar("seed", &S::seed, intCodec<uint64_t>(IntStyle::Decimal),
+             "seed of the random replacement policies"),
       scalar("clock_period_ps", &S::clockPeriodPs, intCodec<uint64_t>(IntStyle::Decimal),
              "SMMU clock period, ps"),
-      scalar("tlb_lookup_cycles", &S::tlbLookupCycles, u(), "TBU TLB lookup, cycles"),
+      scalar("utlb_lookup_cycles", &S::utlbLookupCycles, u(), "micro TLB lookup, cycles"),
+      scalar("tlb_lookup_cycles", &S::tlbLookupCycles, u(), "TBU main TLB lookup, cycles"),
       scalar("walker_issue_cycles", &S::walkerIssueCycles, u(),
              "TBU->TCU request and walker dispatch, cycles"),
       scalar("config_lookup_cycles", &S::configLookupCycles, u(),
              "TCU config cache lookup, cycles"),
+      scalar("walk_cache_lookup_cycles", &S::walkCacheLookupCycles, u(),
+             "TCU walk cache lookup, cycles"),
       scalar("command_cycles", &S::commandCycles, u(), "consuming one CMDQ command, cycles"),
       scalar("stream_table", &S::streamTable,
              enumCodec<StreamTableFormat>(
@@ -724,6 +854,9 @@ const Schema<DeviceGroup>& deviceSchema() {
       scalar("granule", &D::granule, granuleCodec(), "translation granule of the device's tables"),
       scalar("iova_base", &D::iovaBase, intCodec<uint64_t>(IntStyle::Hex),
              "IOVA of the buffer, aligned to page_size"),
+      scalar("trace", &D::trace, stringCodec(true),
+             "CSV trace of the accesses instead of the pattern (relative to the scenario file; "
+             "empty: none)"),
   };
   return s;
 }
@@ -732,6 +865,10 @@ const Schema<RunSpec>& runSchema() {
   static const Schema<RunSpec> s = {
       scalar("progress", &RunSpec::progress, progressCodec(),
              "progress line on stderr: auto (if a terminal), on, off"),
+      scalar("mode", &RunSpec::mode, runModeCodec(),
+             "contention (shared resources contend in simulated time) or lt (loosely timed)"),
+      scalar("quantum_ns", &RunSpec::quantumNs, intCodec<uint64_t>(IntStyle::Decimal),
+             "lt: global quantum, ns"),
   };
   return s;
 }
@@ -773,22 +910,67 @@ void validateSmmu(const SmmuSpec& m, const std::string& p) {
   if (!m.gran4k && !m.gran16k && !m.gran64k) fail(p + ".granules", "at least one granule");
   if (m.httu > 2) fail(p + ".httu", "must be none, af or af_dirty");
   if (m.pri && !m.ats) fail(p + ".pri", "PRI requires ATS (set ats: true)");
-  auto cache = [&](unsigned entries, unsigned ways, const char* e, const char* w) {
-    if (entries < 1 || entries > (1u << 24))
-      fail(p + "." + e, "must be between 1 and 16777216 (got " + std::to_string(entries) + ")");
+  if (!findPresetInfo(m.preset)) fail(p + ".preset", unknownPresetMessage(m.preset));
+  // The geometry rules of tlm/cache (CacheGeometry::make, makeReplacementPolicy).
+  auto isPow2 = [](unsigned v) { return v && !(v & (v - 1)); };
+  auto geometry = [&](unsigned entries, unsigned ways, const std::string& policy,
+                      const std::string& e, const std::string& w, const std::string& pk,
+                      const std::string& of) {
+    if (entries > (1u << 24))
+      fail(p + "." + e, "must be at most 16777216 (got " + std::to_string(entries) + ")");
     if (ways > entries || (ways && entries % ways))
       fail(p + "." + w, std::to_string(ways) + " ways do not divide " + std::to_string(entries) +
-                            " entries (0 = fully associative)");
+                            " entries" + of + " (0 = fully associative)");
+    const unsigned w2 = ways ? ways : entries;
+    if (!isPow2(entries / w2))
+      fail(p + "." + w, std::to_string(entries) + " entries" + of + " in " + std::to_string(w2) +
+                            " ways make " + std::to_string(entries / w2) +
+                            " sets: the number of sets must be a power of two");
+    const auto& names = replacementPolicyNames();
+    if (std::find(names.begin(), names.end(), policy) == names.end())
+      fail(p + "." + pk, "unknown value '" + policy + "' (expected " + joinNames(names) + ")");
+    if (policy == "plru" && !isPow2(w2))
+      fail(p + "." + pk, "plru needs a power-of-two number of ways (" + std::to_string(w2) +
+                             " ways" + of + ")");
   };
-  cache(m.tlbEntries, m.tlbWays, "tlb_entries", "tlb_ways");
-  cache(m.configCacheEntries, m.configCacheWays, "config_cache_entries", "config_cache_ways");
+  auto cache = [&](unsigned entries, unsigned ways, const std::string& policy, const char* e,
+                   const char* w, const char* pk) {
+    if (entries < 1 || entries > (1u << 24))
+      fail(p + "." + e, "must be between 1 and 16777216 (got " + std::to_string(entries) + ")");
+    geometry(entries, ways, policy, e, w, pk, "");
+  };
+  if (m.utlbEntries) geometry(m.utlbEntries, m.utlbWays, m.utlbPolicy, "utlb_entries",
+                              "utlb_ways", "utlb_policy", "");
+  cache(m.tlbEntries, m.tlbWays, m.tlbPolicy, "tlb_entries", "tlb_ways", "tlb_policy");
+  cache(m.configCacheEntries, m.configCacheWays, m.configCachePolicy, "config_cache_entries",
+        "config_cache_ways", "config_cache_policy");
+  for (size_t l = 0; l < 3; ++l) {
+    const std::string e = "walk_cache_entries[" + std::to_string(l) + "]";
+    if (m.walkCacheEntries[l])
+      geometry(m.walkCacheEntries[l], m.walkCacheWays, m.walkCachePolicy, e, "walk_cache_ways",
+               "walk_cache_policy", " of " + e);
+  }
+  {
+    const auto& names = replacementPolicyNames();
+    for (const auto& [v, key] : {std::pair{&m.utlbPolicy, "utlb_policy"},
+                                 std::pair{&m.walkCachePolicy, "walk_cache_policy"}})
+      if (std::find(names.begin(), names.end(), *v) == names.end())
+        fail(p + "." + key, "unknown value '" + *v + "' (expected " + joinNames(names) + ")");
+  }
+  const std::pair<unsigned, const char*> slots[] = {{m.tbuXlateSlots, "tbu_xlate_slots"},
+                                                    {m.ptwSlots, "ptw_slots"}};
+  for (const auto& [v, key] : slots)
+    if (v > 65536)
+      fail(p + "." + key, "must be <= 65536, 0 = unlimited (got " + std::to_string(v) + ")");
   if (m.clockPeriodPs < 1 || m.clockPeriodPs > 1000000000)
     fail(p + ".clock_period_ps",
          "must be between 1 and 1000000000 (got " + std::to_string(m.clockPeriodPs) + ")");
   const std::pair<unsigned, const char*> cycles[] = {
+      {m.utlbLookupCycles, "utlb_lookup_cycles"},
       {m.tlbLookupCycles, "tlb_lookup_cycles"},
       {m.walkerIssueCycles, "walker_issue_cycles"},
       {m.configLookupCycles, "config_lookup_cycles"},
+      {m.walkCacheLookupCycles, "walk_cache_lookup_cycles"},
       {m.commandCycles, "command_cycles"}};
   for (const auto& [v, key] : cycles)
     if (v > 1000000)
@@ -812,6 +994,14 @@ void validateImpl(const Scenario& s) {
   // memory
   if (s.memory.latencyNs > kMaxNs)
     fail("memory.latency_ns", "must be <= " + std::to_string(kMaxNs));
+  if (s.memory.channels > 65536)
+    fail("memory.channels",
+         "must be <= 65536, 0 = unlimited (got " + std::to_string(s.memory.channels) + ")");
+  if (s.memory.occupancyNs > kMaxNs)
+    fail("memory.occupancy_ns", "must be <= " + std::to_string(kMaxNs));
+  if (s.run.quantumNs < 1 || s.run.quantumNs > kMaxNs)
+    fail("run.quantum_ns", "must be between 1 and " + std::to_string(kMaxNs) + " (got " +
+                               std::to_string(s.run.quantumNs) + ")");
   if (s.memory.regions.empty()) fail("memory.regions", "at least one region");
   for (size_t i = 0; i < s.memory.regions.size(); ++i) {
     const auto& r = s.memory.regions[i];
@@ -1051,7 +1241,9 @@ Scenario parseScenarioFile(const std::string& path) {
   if (!in) throw ScenarioError(path, 0, 0, "", std::string("cannot open: ") + std::strerror(errno));
   std::ostringstream ss;
   ss << in.rdbuf();
-  return parseScenarioString(ss.str(), path);
+  Scenario s = parseScenarioString(ss.str(), path);
+  s.baseDir = std::filesystem::path(path).parent_path().string();
+  return s;
 }
 
 Scenario defaultScenario() { return parseScenarioString(kDefaultScenarioYaml, "<default>"); }
@@ -1118,16 +1310,73 @@ SmmuConfig toSmmuConfig(const SmmuSpec& m) {
   c.features.ats = m.ats;
   c.features.pri = m.pri;
   c.features.stLevel2 = m.streamTable == StreamTableFormat::TwoLevel;
+  c.utlbEntries = m.utlbEntries;
+  c.utlbWays = m.utlbWays;
+  c.utlbPolicy = m.utlbPolicy;
   c.tlbEntries = m.tlbEntries;
   c.tlbWays = m.tlbWays;
+  c.tlbPolicy = m.tlbPolicy;
+  c.tbuXlateSlots = m.tbuXlateSlots;
   c.configCacheEntries = m.configCacheEntries;
   c.configCacheWays = m.configCacheWays;
+  c.configCachePolicy = m.configCachePolicy;
+  c.walkCacheEntries = m.walkCacheEntries;
+  c.walkCacheWays = m.walkCacheWays;
+  c.walkCachePolicy = m.walkCachePolicy;
+  c.ptwSlots = m.ptwSlots;
+  c.seed = m.seed;
   c.timing.clockPeriodPs = m.clockPeriodPs;
+  c.timing.utlbLookupCycles = m.utlbLookupCycles;
   c.timing.tlbLookupCycles = m.tlbLookupCycles;
   c.timing.walkerIssueCycles = m.walkerIssueCycles;
   c.timing.configLookupCycles = m.configLookupCycles;
+  c.timing.walkCacheLookupCycles = m.walkCacheLookupCycles;
   c.timing.commandCycles = m.commandCycles;
   return c;
+}
+
+SmmuSpec toSmmuSpec(const SmmuConfig& c) {
+  SmmuSpec m;
+  m.name = c.name;
+  m.regBase = c.regBase;
+  m.oasBits = c.features.oasBits;
+  m.sidBits = c.features.sidBits;
+  m.ssidBits = c.features.ssidBits;
+  m.gran4k = c.features.gran4k;
+  m.gran16k = c.features.gran16k;
+  m.gran64k = c.features.gran64k;
+  m.httu = c.features.httu;
+  m.ats = c.features.ats;
+  m.pri = c.features.pri;
+  m.streamTable = c.features.stLevel2 ? StreamTableFormat::TwoLevel : StreamTableFormat::Linear;
+  m.utlbEntries = c.utlbEntries;
+  m.utlbWays = c.utlbWays;
+  m.utlbPolicy = c.utlbPolicy;
+  m.tlbEntries = c.tlbEntries;
+  m.tlbWays = c.tlbWays;
+  m.tlbPolicy = c.tlbPolicy;
+  m.tbuXlateSlots = c.tbuXlateSlots;
+  m.configCacheEntries = c.configCacheEntries;
+  m.configCacheWays = c.configCacheWays;
+  m.configCachePolicy = c.configCachePolicy;
+  m.walkCacheEntries = c.walkCacheEntries;
+  m.walkCacheWays = c.walkCacheWays;
+  m.walkCachePolicy = c.walkCachePolicy;
+  m.ptwSlots = c.ptwSlots;
+  m.seed = c.seed;
+  m.clockPeriodPs = c.timing.clockPeriodPs;
+  m.utlbLookupCycles = c.timing.utlbLookupCycles;
+  m.tlbLookupCycles = c.timing.tlbLookupCycles;
+  m.walkerIssueCycles = c.timing.walkerIssueCycles;
+  m.configLookupCycles = c.timing.configLookupCycles;
+  m.walkCacheLookupCycles = c.timing.walkCacheLookupCycles;
+  m.commandCycles = c.timing.commandCycles;
+  return m;
+}
+
+void applyPreset(SmmuSpec& spec, const std::string& name) {
+  if (!findPresetInfo(name)) throw ScenarioError("", 0, 0, "preset", unknownPresetMessage(name));
+  setFromPreset(spec, name);
 }
 
 size_t smmuIndexOf(const Scenario& s, const DeviceGroup& g) {
@@ -1176,6 +1425,14 @@ uint64_t totalDevices(const Scenario& s) {
   uint64_t n = 0;
   for (const auto& g : s.devices) n += g.count;
   return n;
+}
+
+std::string tracePathFor(const Scenario& s, size_t group) {
+  const std::string& t = s.devices.at(group).trace;
+  if (t.empty()) return {};
+  const std::filesystem::path p(t);
+  if (p.is_absolute() || s.baseDir.empty()) return t;
+  return (std::filesystem::path(s.baseDir) / p).string();
 }
 
 uint64_t totalTransactions(const Scenario& s) {

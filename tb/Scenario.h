@@ -11,8 +11,12 @@
 //     latency_ns: 100             # DRAM access latency
 //     regions:                    # RAM, [{base, size}], 4 KiB aligned, non-overlapping
 //       - {base: 0x80000000, size: 8GiB}
+//     channels: 0                 # accesses served at once; 0 = unlimited (no contention)
+//     occupancy_ns: 0             # time one access keeps its channel busy
 //   smmus:                        # list of SMMU instances
 //     - name: smmu0
+//       preset: default           # named configuration (tlm/smmu/Presets.h), applied first:
+//                                 # every other key given for this SMMU overrides it
 //       reg_base: 0x2b400000      # register frame (2 x 64 KiB), 64 KiB aligned
 //       oas_bits: 48              # 32 36 40 42 44 48 52
 //       sid_bits: 16              # 0..32
@@ -21,14 +25,27 @@
 //       httu: none                # none | af | af_dirty   (IDR0.HTTU 0, 1, 2)
 //       ats: false
 //       pri: false                # needs ats
-//       tlb_entries: 512          # TBU TLB; tlb_ways 0 = fully associative
+//       utlb_entries: 0           # per-port micro TLB; 0 = none; ways 0 = fully associative
+//       utlb_ways: 0
+//       utlb_policy: lru          # lru | plru | fifo | random (every *_policy)
+//       tlb_entries: 512          # TBU main TLB
 //       tlb_ways: 4
+//       tlb_policy: lru
+//       tbu_xlate_slots: 0        # translations in flight in the TBU; 0 = unlimited
 //       config_cache_entries: 64  # TCU configuration cache
 //       config_cache_ways: 4
+//       config_cache_policy: lru
+//       walk_cache_entries: [0, 0, 0]  # stage-1 walk caches of levels 0, 1, 2; 0 = none
+//       walk_cache_ways: 4        # every level
+//       walk_cache_policy: lru
+//       ptw_slots: 0              # table walks in parallel; 0 = unlimited
+//       seed: 1                   # random replacement policies
 //       clock_period_ps: 1000
+//       utlb_lookup_cycles: 1
 //       tlb_lookup_cycles: 2
 //       walker_issue_cycles: 4
 //       config_lookup_cycles: 2
+//       walk_cache_lookup_cycles: 2
 //       command_cycles: 8
 //       stream_table: 2level      # linear | 2level (IDR0.ST_LEVEL; Linux uses 2-level if offered)
 //   devices:                      # groups of identical devices
@@ -49,15 +66,26 @@
 //       page_size: 4K             # mapping of the buffer: 4K 2M 1G | 16K 32M | 64K 512M
 //       granule: 4K               # translation granule of the device's tables: 4K | 16K | 64K
 //       iova_base: 0x100000000    # IOVA of the buffer, aligned to page_size
+//       trace: ""                 # CSV trace of the device's accesses instead of the pattern;
+//                                 # a relative path is relative to the scenario file
 //   run:
 //     progress: auto              # auto | on | off (progress line on stderr)
+//     mode: contention            # contention | lt (loosely timed, temporal decoupling)
+//     quantum_ns: 1000            # lt only: the global quantum
 //
 // Sizes (_bytes, base, size, page_size, reg_base, iova_base) accept integers (decimal, 0x hex,
 // '_' separators) and binary-suffixed strings: 64KiB, 2MiB, 1GiB, 4K, 2M, 1G (K = KiB).
 // Errors throw ScenarioError "FILE:LINE:COL: devices[2].pattern: unknown value 'zipff'
 // (expected sequential, strided, random, zipf)": unknown keys, wrong types and out-of-range
 // values are all errors.
+//
+// Presets: `preset: NAME` sets every SMMU key but name and reg_base to the preset's values
+// (presetNames(): default, gem5-default, mmu500-like, mmu600-like, mmu700-server); the other
+// keys of that SMMU are applied after it, wherever they stand in the map. An override of
+// smmus[i].preset alone re-applies the preset over the SMMU's current values; to keep some,
+// give them in the same override: smmus[0]={preset: mmu600-like, tlb_entries: 1024}.
 #pragma once
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <stdexcept>
@@ -106,12 +134,17 @@ struct MemRegion {
 
 struct MemorySpec {
   uint64_t latencyNs = 100;  // latency_ns
+  uint32_t channels = 0;     // channels: accesses served at once (0 = unlimited)
+  uint64_t occupancyNs = 0;  // occupancy_ns: time one access keeps its channel busy
   std::vector<MemRegion> regions{{0x80000000ull, uint64_t(8) << 30}};  // regions
 };
 
 // One SMMU instance; maps onto SmmuConfig (toSmmuConfig). Defaults are SmmuConfig's.
 struct SmmuSpec {
   std::string name = detail::smmuDefaults().name;
+  // preset: the named configuration the other fields started from (Presets.h). Informative once
+  // read: toSmmuConfig() uses the fields, which the preset set when it was read.
+  std::string preset = "default";
   uint64_t regBase = detail::smmuDefaults().regBase;                       // reg_base
   unsigned oasBits = detail::smmuDefaults().features.oasBits;              // oas_bits
   unsigned sidBits = detail::smmuDefaults().features.sidBits;              // sid_bits
@@ -122,14 +155,31 @@ struct SmmuSpec {
   unsigned httu = detail::smmuDefaults().features.httu;                    // httu (0 1 2)
   bool ats = detail::smmuDefaults().features.ats;                          // ats
   bool pri = detail::smmuDefaults().features.pri;                          // pri
+  // TBU
+  unsigned utlbEntries = detail::smmuDefaults().utlbEntries;               // utlb_entries
+  unsigned utlbWays = detail::smmuDefaults().utlbWays;                     // utlb_ways
+  std::string utlbPolicy = detail::smmuDefaults().utlbPolicy;              // utlb_policy
   unsigned tlbEntries = detail::smmuDefaults().tlbEntries;                 // tlb_entries
   unsigned tlbWays = detail::smmuDefaults().tlbWays;                       // tlb_ways
+  std::string tlbPolicy = detail::smmuDefaults().tlbPolicy;                // tlb_policy
+  unsigned tbuXlateSlots = detail::smmuDefaults().tbuXlateSlots;           // tbu_xlate_slots
+  // TCU
   unsigned configCacheEntries = detail::smmuDefaults().configCacheEntries; // config_cache_entries
   unsigned configCacheWays = detail::smmuDefaults().configCacheWays;       // config_cache_ways
+  std::string configCachePolicy = detail::smmuDefaults().configCachePolicy;  // config_cache_po..
+  std::array<unsigned, 3> walkCacheEntries = detail::smmuDefaults().walkCacheEntries;  // walk_c..
+  unsigned walkCacheWays = detail::smmuDefaults().walkCacheWays;           // walk_cache_ways
+  std::string walkCachePolicy = detail::smmuDefaults().walkCachePolicy;    // walk_cache_policy
+  unsigned ptwSlots = detail::smmuDefaults().ptwSlots;                     // ptw_slots
+  uint64_t seed = detail::smmuDefaults().seed;                             // seed
+  // timing
   uint64_t clockPeriodPs = detail::smmuDefaults().timing.clockPeriodPs;    // clock_period_ps
+  unsigned utlbLookupCycles = detail::smmuDefaults().timing.utlbLookupCycles;    // utlb_lookup_..
   unsigned tlbLookupCycles = detail::smmuDefaults().timing.tlbLookupCycles;      // tlb_lookup_..
   unsigned walkerIssueCycles = detail::smmuDefaults().timing.walkerIssueCycles;  // walker_issue_..
   unsigned configLookupCycles = detail::smmuDefaults().timing.configLookupCycles;  // config_lo..
+  unsigned walkCacheLookupCycles =
+      detail::smmuDefaults().timing.walkCacheLookupCycles;                 // walk_cache_lookup_..
   unsigned commandCycles = detail::smmuDefaults().timing.commandCycles;          // command_cycles
   StreamTableFormat streamTable = detail::smmuDefaults().features.stLevel2       // stream_table
                                       ? StreamTableFormat::TwoLevel
@@ -158,10 +208,18 @@ struct DeviceGroup {
   uint64_t pageSize = 4096;            // page_size (bytes)
   Granule granule = Granule::k4K;      // granule
   uint64_t iovaBase = 0x100000000ull;  // iova_base
+  std::string trace;                   // trace: CSV of accesses ("" = generate from pattern);
+                                       // relative paths: see tracePathFor()
 };
+
+// How the system model runs: contention (default; transactions compete for shared resources in
+// simulated time) or lt (loosely timed, temporal decoupling with a global quantum of quantum_ns).
+enum class RunMode : uint8_t { Contention, Lt };
 
 struct RunSpec {
   ProgressMode progress = ProgressMode::Auto;  // progress
+  RunMode mode = RunMode::Contention;          // mode
+  uint64_t quantumNs = 1000;                   // quantum_ns (lt)
 };
 
 struct Scenario {
@@ -171,6 +229,9 @@ struct Scenario {
   std::vector<SmmuSpec> smmus{SmmuSpec{}};
   std::vector<DeviceGroup> devices{DeviceGroup{}};
   RunSpec run;
+  // Directory of the scenario file (parseScenarioFile), "" otherwise: relative trace paths are
+  // taken from there. Not part of the YAML.
+  std::string baseDir;
 };
 
 // Parsing (the result is validated). sourceName is what error messages call the text.
@@ -197,6 +258,11 @@ std::string scenarioToYaml(const Scenario& s);
 std::string scenarioReference();
 
 SmmuConfig toSmmuConfig(const SmmuSpec& spec);
+// The inverse: every SmmuSpec field from `c` (preset stays "default").
+SmmuSpec toSmmuSpec(const SmmuConfig& c);
+// Sets every field of `spec` but name and reg_base to the preset's values, and spec.preset to
+// `name`. Throws ScenarioError (path "preset") naming the valid presets for an unknown name.
+void applyPreset(SmmuSpec& spec, const std::string& name);
 
 // ---- derived values (on a validated scenario) ----
 // Index into s.smmus of the group's SMMU (the first for an empty name); throws if unknown.
@@ -209,6 +275,9 @@ uint64_t deviceSeed(const Scenario& s, size_t group, uint32_t index);
 TrafficSpec trafficSpecFor(const Scenario& s, size_t group, uint32_t index);
 uint64_t totalDevices(const Scenario& s);
 uint64_t totalTransactions(const Scenario& s);
+// The trace file of group `group`: "" without a trace; an absolute path as given; a relative
+// one joined to s.baseDir.
+std::string tracePathFor(const Scenario& s, size_t group);
 
 // Size / granule helpers shared with the CLI.
 std::string formatSize(uint64_t bytes);  // 4096 -> "4KiB", 3000 -> "3000"
@@ -216,5 +285,6 @@ bool parseSize(const std::string& text, uint64_t& out, std::string* error = null
 std::string_view granuleName(Granule g);  // "4K", "16K", "64K"
 std::string_view streamTableName(StreamTableFormat f);  // "linear", "2level"
 std::string_view httuName(unsigned httu);               // "none", "af", "af_dirty"
+std::string_view runModeName(RunMode m);                // "contention", "lt"
 
 }  // namespace smmu

@@ -1,5 +1,6 @@
 #include "System.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -13,10 +14,14 @@ namespace {
 constexpr uint64_t kTableArea = 1ull << 30;  // first GiB of RAM: structures and page tables
 }
 
-System::System(sc_core::sc_module_name name, const Scenario& s)
+System::System(sc_core::sc_module_name name, const Scenario& s, const std::string& recordPath)
     : sc_module(name), sc_(s), mem_(s.memory.latencyNs * kPsPerNs), memTarget_("memory", mem_) {
   validateScenario(s);
   for (const auto& r : s.memory.regions) mem_.addRegion(r.base, r.size);
+  mem_.setChannels(s.memory.channels, s.memory.occupancyNs * kPsPerNs);
+  const bool lt = s.run.mode == RunMode::Lt;
+  if (lt) tlm::tlm_global_quantum::instance().set(sc_time(double(s.run.quantumNs), SC_NS));
+  if (!recordPath.empty()) recorder_ = std::make_unique<TransactionRecorder>(recordPath);
   if (s.memory.regions.empty() || s.memory.regions.front().size < 2 * kTableArea)
     throw std::runtime_error("memory.regions[0]: needs at least 2 GiB (1 GiB for tables and "
                              "queues, the rest for device buffers)");
@@ -41,9 +46,21 @@ System::System(sc_core::sc_module_name name, const Scenario& s)
   tableBytes_.assign(smmus_.size(), 0);
 
   const auto sidBases = resolvedSidBases(s);
+  traceStreams_.resize(s.devices.size());
   for (size_t g = 0; g < s.devices.size(); ++g) {
     const DeviceGroup& grp = s.devices[g];
     const size_t si = smmuIndexOf(s, grp);
+    std::shared_ptr<const std::vector<TraceRow>> trace;
+    if (!grp.trace.empty()) {
+      auto rows = std::make_shared<std::vector<TraceRow>>(loadTrace(tracePathFor(s, g)));
+      for (const auto& r : *rows) {
+        const std::pair<uint32_t, std::optional<uint32_t>> st{
+            r.sid, r.ssv ? std::optional<uint32_t>(r.ssid) : std::nullopt};
+        auto& v = traceStreams_[g];
+        if (std::find(v.begin(), v.end(), st) == v.end()) v.push_back(st);
+      }
+      trace = std::move(rows);
+    }
     for (uint32_t k = 0; k < grp.count; ++k) {
       DeviceParams p;
       p.sid = sidBases[g] + k;
@@ -54,6 +71,9 @@ System::System(sc_core::sc_module_name name, const Scenario& s)
       p.outstanding = grp.outstanding;
       p.transactions = grp.transactions;
       p.thinkPs = grp.thinkNs * kPsPerNs;
+      p.trace = trace;
+      p.recorder = recorder_.get();
+      p.quantumPs = lt ? s.run.quantumNs * kPsPerNs : 0;
       const std::string dname = grp.count == 1 ? grp.name : fmt::format("{}{}", grp.name, k);
       auto dev = std::make_unique<Device>(dname.c_str(), p,
                                           makeTrafficPattern(trafficSpecFor(s, g, k)), start_);
@@ -90,10 +110,19 @@ void System::hostThread() {
         dopt.granule = grp.granule;
         dopt.iasBits = 48;
         Domain& dom = drv.createDomain(dopt);
-        if (p.ssv)
+        if (p.trace) {
+          // A trace-driven device attaches every stream its trace uses to its domain.
+          for (const auto& [sid, ssid] : traceStreams_[g]) {
+            if (ssid)
+              drv.attachPasid(dom, sid, *ssid);
+            else
+              drv.attach(dom, sid);
+          }
+        } else if (p.ssv) {
           drv.attachPasid(dom, p.sid, p.ssid);
-        else
+        } else {
           drv.attach(dom, p.sid);
+        }
         const uint64_t size = (grp.footprintBytes + grp.pageSize - 1) / grp.pageSize * grp.pageSize;
         const PhysAddr pa = dataAlloc_->alloc(size, grp.pageSize);
         // One map() per page_size chunk, so that the buffer is mapped with exactly that page

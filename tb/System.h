@@ -10,6 +10,7 @@
 // the event queues and stops the simulation.
 #pragma once
 #include <functional>
+#include <optional>
 #include <memory>
 #include <string>
 #include <systemc>
@@ -17,6 +18,8 @@
 
 #include "Device.h"
 #include "Report.h"
+#include "TraceSource.h"
+#include "TransactionRecorder.h"
 #include "Scenario.h"
 #include "host/ArmSmmuV3Driver.h"
 #include "host/PageAllocator.h"
@@ -29,7 +32,9 @@ namespace smmu::tb {
 
 class System : public sc_core::sc_module {
  public:
-  System(sc_core::sc_module_name name, const Scenario& scenario);
+  // recordPath: write one row per transaction there (--record); "" = no record.
+  System(sc_core::sc_module_name name, const Scenario& scenario,
+         const std::string& recordPath = "");
   ~System() override;
   SC_HAS_PROCESS(System);
 
@@ -59,6 +64,9 @@ class System : public sc_core::sc_module {
   std::vector<std::unique_ptr<Device>> devices_;
   std::vector<DeviceRecord> deviceInfo_;
   std::vector<uint64_t> tableBytes_;
+  std::unique_ptr<TransactionRecorder> recorder_;
+  // Per device group: the (sid, ssid) pairs its trace uses, attached to the group's domain.
+  std::vector<std::vector<std::pair<uint32_t, std::optional<uint32_t>>>> traceStreams_;
   sc_core::sc_event start_;
   uint64_t eventsDrained_ = 0;
   double setupDoneNs_ = 0;

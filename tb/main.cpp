@@ -3,6 +3,7 @@
 //   smmusim replay --regs REGS.json --image IMG.bin --index IMG.idx --trace IN.csv --out OUT.csv
 //                  [--ram BASE:SIZE ...]
 //   smmusim scenario [--default | SCENARIO]   (print the canonical YAML, with every default)
+//   smmusim sweep SWEEP.yaml --out DIR [-j N] [--slurm] [--dry-run]   (docs/sweeps.md)
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdlib>
@@ -15,6 +16,7 @@
 #include "Replay.h"
 #include "Report.h"
 #include "Scenario.h"
+#include "SweepRunner.h"
 #include "System.h"
 #include "mem/MemoryImage.h"
 
@@ -24,7 +26,7 @@ using namespace smmu;
 using namespace smmu::tb;
 
 int runScenario(const std::string& path, const std::vector<std::string>& sets,
-                const std::string& outDir, const std::string& progressMode) {
+                const std::string& outDir, const std::string& progressMode, bool record) {
   Scenario s = path.empty() ? defaultScenario() : parseScenarioFile(path);
   for (const auto& a : sets) applyOverride(s, a);
   if (!progressMode.empty() && !progressModeFromName(progressMode, s.run.progress))
@@ -32,7 +34,9 @@ int runScenario(const std::string& path, const std::vector<std::string>& sets,
   validateScenario(s);
 
   const auto t0 = std::chrono::steady_clock::now();
-  System sys("system", s);
+  if (record && outDir.empty()) throw std::runtime_error("--record needs --out DIR");
+  if (!outDir.empty()) std::filesystem::create_directories(outDir);
+  System sys("system", s, record ? outDir + "/transactions.csv" : "");
   Progress progress(s.run.progress, &std::cerr);
   if (progress.enabled())
     sys.onProgress = [&](uint64_t done, uint64_t total, uint64_t ns) {
@@ -84,6 +88,8 @@ int sc_main(int argc, char** argv) {
   run->add_option("--out", outDir, "write DIR/stats.json");
   run->add_option("--set", sets, "override a scenario field, e.g. devices[0].outstanding=8");
   run->add_option("--progress", progressMode, "progress line on a terminal: auto, on, off");
+  bool record = false;
+  run->add_flag("--record", record, "also write DIR/transactions.csv, one row per transaction");
 
   ReplayOptions ro;
   std::vector<std::string> ram;
@@ -103,6 +109,9 @@ int sc_main(int argc, char** argv) {
   bool reference = false;
   scen->add_flag("--reference", reference, "list every field, its unit and default");
 
+  SweepOptions sweepOpts;
+  auto* sweep = addSweepSubcommand(app, sweepOpts);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -110,7 +119,8 @@ int sc_main(int argc, char** argv) {
   }
 
   try {
-    if (*run) return runScenario(scenarioPath, sets, outDir, progressMode);
+    if (*run) return runScenario(scenarioPath, sets, outDir, progressMode, record);
+    if (*sweep) return runSweep(sweepOpts);
     if (*replay) {
       for (const auto& r : ram) ro.ram.push_back(parseRegionSpec(r));
       const ReplaySummary s = runReplay(ro);
