@@ -8,6 +8,7 @@
 
 #include "Device.h"
 #include "Scenario.h"
+#include "mem/SlotCalendar.h"
 #include "smmu/SmmuCore.h"
 
 namespace smmu::tb {
@@ -41,7 +42,7 @@ struct RunRecord {
   uint64_t memoryPages = 0;     // pages the memory model holds at the end
   uint64_t eventsDrained = 0;   // event records the host read back from the event queues
   double trafficStartNs = 0;    // when the devices started (after the host's setup)
-  const ResourcePool* memoryChannels = nullptr;
+  const SlotCalendar* memoryChannels = nullptr;
 };
 
 nlohmann::json latencyJson(const LatencyHistogram& h);  // {min,mean,p50,p90,p99,max} in ns

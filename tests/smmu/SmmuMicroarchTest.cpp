@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "HandBuilt.h"
+#include "mem/SlotCalendar.h"
 
 using namespace smmu;
 using namespace handbuilt;
@@ -178,22 +179,38 @@ TEST(SmmuMicroarch, WalkerSlotsAreADeterministicMultiServerQueue) {
 }
 
 TEST(SmmuMicroarch, MemoryChannelQueuesConcurrentAccesses) {
-  // One memory channel busy 100 ns per access: two simultaneous misses of two streams' first
-  // accesses are served one after the other by the channel.
+  // One memory channel, 100 ns slots (occupancy = latency): two walks that start together
+  // share the channel. a's four reads take slots 1000-1003 (t0 = slot 1000); b's first read
+  // finds them full and starts at slot 1004, its next reads follow one slot apart.
   SmmuConfig cfg = microConfig();
   cfg.utlbEntries = 0;
   Rig r(cfg);
   r.mem.setChannels(1, kMem);
-  r.at(0, page(60));  // warm the config cache (6 reads: the channel is free after 600 ns)
+  r.at(0, page(60));  // warm the config cache
   const Tick t0 = 1000 * kMem;
   auto a = r.at(t0, page(1));
   auto b = r.at(t0, page(2));
   const Tick front = (2 + 4 + 2) * kClk;
   EXPECT_EQ(a.latency, front + 4 * kMem);
-  // b's reads queue behind a's four reservations: it starts when a's last read frees the
-  // channel, then makes its own four reads.
-  EXPECT_EQ(b.latency, front + 4 * kMem + 4 * kMem);
-  EXPECT_EQ(r.mem.channels().waitSum(), 4 * kMem);
+  const Tick bStart = t0 + 4 * kMem;  // slot 1004
+  EXPECT_EQ(b.latency, (bStart - t0) + 4 * kMem);
+  EXPECT_EQ(r.mem.channels().maxWait(), bStart - (t0 + front));
+}
+
+TEST(SlotCalendar, FillsGapsLeftByFutureReservations) {
+  SlotCalendar c;
+  c.configure(1, 10);
+  EXPECT_EQ(c.reserve(1000), 1000u);  // a walk's later read, far ahead
+  EXPECT_EQ(c.reserve(5), 5u);        // an earlier access is not queued behind it
+  EXPECT_EQ(c.reserve(7), 10u);       // slot 0 is full: the next slot
+  EXPECT_EQ(c.reserve(1003), 1010u);  // slot 100 is full
+  EXPECT_EQ(c.jobsThatWaited(), 2u);
+  EXPECT_EQ(c.waitSum(), 3u + 7u);
+  SlotCalendar two;
+  two.configure(2, 10);
+  EXPECT_EQ(two.reserve(0), 0u);
+  EXPECT_EQ(two.reserve(0), 0u);      // two channels: two per slot
+  EXPECT_EQ(two.reserve(0), 10u);
 }
 
 TEST(SmmuMicroarch, TranslationSlotsBackPressure) {

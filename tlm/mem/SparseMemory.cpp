@@ -111,7 +111,7 @@ void SparseMemory::account(Tick* lat) {
   if (!lat) return;
   if (channels_.limited()) {
     const Tick arrival = timeBase_ + *lat;
-    *lat += channels_.reserve(arrival, occupancy_) - arrival;
+    *lat += channels_.reserve(arrival) - arrival;
   }
   *lat += latency_;
 }

@@ -16,7 +16,7 @@
 
 #include "arch/Types.h"
 #include "mem/PhysMem.h"
-#include "mem/ResourcePool.h"
+#include "mem/SlotCalendar.h"
 
 namespace smmu {
 
@@ -60,13 +60,10 @@ class SparseMemory : public PhysMemIf {
 
   // Access latency in picoseconds, added to *lat once per access.
   // Contention: `channels` parallel channels, each busy for `occupancy` per access (0 channels
-  // = unlimited). An access issued at timeBase() + *lat waits for a free channel; the wait is
-  // added to *lat before the latency.
-  void setChannels(unsigned channels, Tick occupancy) {
-    channels_.resize(channels);
-    occupancy_ = occupancy;
-  }
-  const ResourcePool& channels() const { return channels_; }
+  // or 0 occupancy = unlimited). An access issued at timeBase() + *lat waits for room in the
+  // calendar (SlotCalendar); the wait is added to *lat before the latency.
+  void setChannels(unsigned channels, Tick occupancy) { channels_.configure(channels, occupancy); }
+  const SlotCalendar& channels() const { return channels_; }
 
   void setLatency(Tick ps) { latency_ = ps; }
   Tick latency() const { return latency_; }
@@ -111,8 +108,7 @@ class SparseMemory : public PhysMemIf {
   mutable size_t lastRegion_ = 0;
 
   Tick latency_ = 0;
-  ResourcePool channels_;
-  Tick occupancy_ = 0;
+  SlotCalendar channels_;
   void account(Tick* lat);
   uint64_t reads_ = 0, writes_ = 0, bytesRead_ = 0, bytesWritten_ = 0, aborts_ = 0;
 };
