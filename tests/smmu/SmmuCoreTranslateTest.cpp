@@ -183,3 +183,26 @@ TEST(SmmuCoreTranslate, EventQueueOverflowTogglesOvflgOnce) {
   r.tr(4, 0x1000);
   EXPECT_EQ(r.evtqProd(), 0x9u | reg::Q_OVERFLOW_FLAG);  // recorded; flag unchanged
 }
+
+TEST(SmmuCoreTranslate, SteOverridesPrivilegeAndInstructionAttributes) {
+  Rig r;
+  // Page A (IOVA 0x1234_8000): AP[1] = 0, privileged only. Page B (0x1234_9000): XN (UXN+PXN).
+  const uint64_t pageA = kIova + 0x3000, pageB = kIova + 0x4000;
+  r.mem.write64(kL3 + 8 * 0x148, page(kPa + 0x3000, false) & ~(1ull << 6));
+  r.mem.write64(kL3 + 8 * 0x149, page(kPa + 0x4000, false) | (3ull << 53));
+  // Stream 8: stream 1's STE with PRIVCFG = 0b11 (privileged) in d1[49:48];
+  // stream 9: with INSTCFG = 0b11 (instruction) in d1[51:50].
+  r.mem.write64(kStrtab + 64 * 8, kSteS1d0);
+  r.mem.write64(kStrtab + 64 * 8 + 8, 3ull << 48);
+  r.mem.write64(kStrtab + 64 * 9, kSteS1d0);
+  r.mem.write64(kStrtab + 64 * 9 + 8, 3ull << 50);
+  // Incoming transactions are unprivileged data reads.
+  EXPECT_EQ(r.tr(1, pageA).event, EventId::F_PERMISSION);  // EL0 may not access page A
+  EXPECT_EQ(r.tr(8, pageA).outcome, Outcome::Ok);          // PRIVCFG makes it privileged
+  EXPECT_EQ(r.tr(1, pageB).outcome, Outcome::Ok);          // data reads ignore XN
+  EXPECT_EQ(r.tr(9, pageB).event, EventId::F_PERMISSION);  // INSTCFG: an instruction fetch
+  EXPECT_EQ(r.tr(9, pageB, /*write=*/true).outcome, Outcome::Ok);  // writes are always data
+  // The same from the TLB (each stream's entry carries its overrides).
+  EXPECT_EQ(r.tr(8, pageA + 8).servedBy, ServedBy::Tlb);
+  EXPECT_EQ(r.tr(9, pageB + 8).event, EventId::F_PERMISSION);
+}
