@@ -34,7 +34,8 @@ System::System(sc_core::sc_module_name name, const Scenario& s, const std::strin
     auto smmu = std::make_unique<Smmu>(spec.name.c_str(), toSmmuConfig(spec));
     smmu->walk.socket.bind(memTarget_.socket);
     smmu->dmaOut.bind(memTarget_.socket);
-    auto port = std::make_unique<TlmRegisterAccess>(fmt::format("host_{}", spec.name).c_str());
+    auto port = std::make_unique<TlmRegisterAccess>(fmt::format("host_{}", spec.name).c_str(),
+                                                    spec.regBase);
     port->socket.bind(smmu->regs);
     DriverOptions opt;
     opt.sidBits = spec.sidBits;
@@ -141,6 +142,7 @@ void System::hostThread() {
     return;
   }
   setupDoneNs_ = sc_core::sc_time_stamp().to_seconds() * 1e9;
+  if (onTrafficStart) onTrafficStart();
   start_.notify(sc_core::SC_ZERO_TIME);
   for (auto& d : devices_)
     if (!d->done()) wait(d->doneEvent);

@@ -38,7 +38,7 @@ struct Bench : sc_core::sc_module {
   SparseMemory mem{kMemNs * kPsPerNs};
   MemoryTarget memT{"mem", mem};
   Smmu smmu{"smmu", testConfig()};
-  TlmRegisterAccess host{"host"};
+  TlmRegisterAccess host{"host", testConfig().regBase};
   tlm_utils::simple_initiator_socket<Bench> dev{"dev"};
   PageAllocator tables{mem, 0x80000000, 1 << 26};
   std::unique_ptr<ArmSmmuV3Driver> drv;
@@ -166,6 +166,30 @@ TEST(SmmuModule, UnmapInvalidatesThroughTheCommandQueueInSimulatedTime) {
     EXPECT_GT(sc_core::sc_time_stamp(), before);
     auto f = b.dma(1, 0x10000000, false, buf, 8);
     EXPECT_EQ(f.result.event, EventId::F_TRANSLATION);  // not served from a stale TLB entry
+    ran = true;
+  });
+  EXPECT_TRUE(ran);
+}
+
+TEST(SmmuModule, RegisterFrameDecodesItsConfiguredBase) {
+  bool ran = false;
+  runBench([&](Bench& b) {
+    // The frame sits at reg_base: offset 0 of the address space is not the SMMU's.
+    TlmRegisterAccess& host = b.host;
+    EXPECT_EQ(host.read32(0x00), b.smmu.core().readReg(0x00, 4));  // IDR0 through the base
+    tlm::tlm_generic_payload p;
+    uint32_t v = 0;
+    p.set_command(tlm::TLM_READ_COMMAND);
+    p.set_address(0x0);  // below reg_base
+    p.set_data_ptr(reinterpret_cast<unsigned char*>(&v));
+    p.set_data_length(4);
+    p.set_streaming_width(4);
+    EXPECT_EQ(b.smmu.regs.get_base_export()->transport_dbg(p), 0u);
+    EXPECT_TRUE(p.is_response_error());
+    p.set_address(testConfig().regBase + 0x20000);  // past the two 64 KiB pages
+    p.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    b.smmu.regs.get_base_export()->transport_dbg(p);
+    EXPECT_TRUE(p.is_response_error());
     ran = true;
   });
   EXPECT_TRUE(ran);

@@ -3,14 +3,16 @@
 #include <stdexcept>
 #include <string>
 
+#include <fmt/format.h>
+
 namespace smmu {
 
-TlmRegisterAccess::TlmRegisterAccess(sc_core::sc_module_name name)
-    : sc_module(name), socket("socket") {}
+TlmRegisterAccess::TlmRegisterAccess(sc_core::sc_module_name name, uint64_t base)
+    : sc_module(name), socket("socket"), base_(base) {}
 
 void TlmRegisterAccess::access(tlm::tlm_command cmd, uint32_t off, void* data, unsigned len) {
   payload_.set_command(cmd);
-  payload_.set_address(off);
+  payload_.set_address(base_ + off);
   payload_.set_data_ptr(static_cast<unsigned char*>(data));
   payload_.set_data_length(len);
   payload_.set_streaming_width(len);
@@ -21,9 +23,9 @@ void TlmRegisterAccess::access(tlm::tlm_command cmd, uint32_t off, void* data, u
   socket->b_transport(payload_, delay);
   ++accesses_;
   if (payload_.is_response_error())
-    throw std::runtime_error(std::string(name()) + ": register access at offset 0x" +
-                             std::to_string(off) + " failed: " +
-                             payload_.get_response_string());
+    throw std::runtime_error(fmt::format("{}: register access at {:#x} (offset {:#x}) failed: {}",
+                                         name(), base_ + off, off,
+                                         payload_.get_response_string()));
   wait(delay);
 }
 

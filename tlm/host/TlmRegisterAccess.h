@@ -14,7 +14,9 @@ class TlmRegisterAccess : public sc_core::sc_module, public RegisterAccessIf {
   tlm_utils::simple_initiator_socket<TlmRegisterAccess> socket;
   sc_core::sc_time pollInterval = sc_core::sc_time(100, sc_core::SC_NS);
 
-  explicit TlmRegisterAccess(sc_core::sc_module_name name);
+  // base: the physical address of the SMMU's register frame (SmmuConfig::regBase); accesses go
+  // to base + offset.
+  TlmRegisterAccess(sc_core::sc_module_name name, uint64_t base);
 
   uint32_t read32(uint32_t off) override;
   void write32(uint32_t off, uint32_t v) override;
@@ -26,6 +28,7 @@ class TlmRegisterAccess : public sc_core::sc_module, public RegisterAccessIf {
  private:
   void access(tlm::tlm_command cmd, uint32_t off, void* data, unsigned len);
   tlm::tlm_generic_payload payload_;
+  uint64_t base_;
   uint64_t accesses_ = 0;
 };
 

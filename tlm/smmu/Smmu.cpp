@@ -22,15 +22,18 @@ void Smmu::regTransport(tlm::tlm_generic_payload& p, sc_time& delay) {
   regDebug(p);
   delay += regAccessLatency;
   if (p.is_write() && p.is_response_ok()) {
-    const uint32_t off = uint32_t(p.get_address());
+    const uint32_t off = uint32_t(p.get_address() - config().regBase);
     if (off == reg::CMDQ_PROD || off == reg::CR0 || off == reg::GERRORN) cmdqKick_.notify(delay);
   }
 }
 
 unsigned Smmu::regDebug(tlm::tlm_generic_payload& p) {
+  // The frame decodes physical addresses [reg_base, reg_base + 128 KiB).
   const unsigned len = p.get_data_length();
-  const uint64_t off = p.get_address();
-  if ((len != 4 && len != 8) || (off & (len - 1)) || off >= reg::FRAME_SIZE ||
+  const uint64_t base = config().regBase;
+  const uint64_t addr = p.get_address();
+  const uint64_t off = addr - base;
+  if (addr < base || (len != 4 && len != 8) || (off & (len - 1)) || off >= reg::FRAME_SIZE ||
       p.get_byte_enable_ptr()) {
     p.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
     return 0;
@@ -59,11 +62,11 @@ void Smmu::dmaTransport(int port, tlm::tlm_generic_payload& p, sc_time& delay) {
   req.port = uint32_t(port);  // the binding index: one micro TLB per bound device
   req.iova = p.get_address();
   req.acc.write = p.is_write();
-  const Tick now = Tick((sc_core::sc_time_stamp() + delay).value() /
-                        sc_time(1, SC_PS).value());
+  if (!unitsPerPs_) unitsPerPs_ = sc_time(1, SC_PS).value();  // fixed while simulating
+  const Tick now = Tick((sc_core::sc_time_stamp().value() + delay.value()) / unitsPerPs_);
   const TranslationResult r = core_->translate(req, now);
   if (ext) ext->result = r;
-  delay += sc_time(double(r.latency), SC_PS);
+  delay += sc_time::from_value(r.latency * unitsPerPs_);
   if (r.outcome != Outcome::Ok) {
     p.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
     return;
