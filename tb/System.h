@@ -40,6 +40,9 @@ class System : public sc_core::sc_module {
 
   // Called from device threads every `progressEvery` transactions (and at the end).
   std::function<void(uint64_t done, uint64_t total, uint64_t simNs)> onProgress;
+  // Called once when the host's setup is done, right before the devices start (benchmarks
+  // time the traffic phase from here).
+  std::function<void()> onTrafficStart;
 
   RunRecord record() const;
   SparseMemory& memory() { return mem_; }
