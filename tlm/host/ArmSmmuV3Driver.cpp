@@ -5,29 +5,14 @@
 
 #include "arch/Registers.h"
 
+#include "arch/Bits.h"
+
 namespace smmu {
 namespace {
 
-std::string hex(uint64_t v) {
-  std::ostringstream s;
-  s << "0x" << std::hex << v;
-  return s.str();
-}
-
-unsigned lowestBit(uint64_t v) {  // v != 0
-  unsigned n = 0;
-  while (!(v & 1)) {
-    v >>= 1;
-    ++n;
-  }
-  return n;
-}
-
-unsigned log2Floor(uint64_t v) {  // v != 0
-  unsigned n = 0;
-  while (v >>= 1) ++n;
-  return n;
-}
+using bits::hex;
+using bits::lowestBit;
+inline unsigned log2Floor(uint64_t v) { return bits::highestBit(v); }  // v != 0
 
 constexpr uint64_t kQBaseRwa = 1ull << 62;  // Q_BASE_RWA
 constexpr uint8_t kShIsh = 3;               // ARM_SMMU_SH_ISH

@@ -6,31 +6,15 @@
 #include <string>
 #include <vector>
 
+#include "arch/Bits.h"
 #include "arch/Features.h"
 
 namespace smmu {
 namespace {
 
-std::string hex(uint64_t v) {
-  std::ostringstream s;
-  s << "0x" << std::hex << v;
-  return s.str();
-}
-
-unsigned lowestBit(uint64_t v) {  // v != 0
-  unsigned n = 0;
-  while (!(v & 1)) {
-    v >>= 1;
-    ++n;
-  }
-  return n;
-}
-
-unsigned highestBit(uint64_t v) {  // v != 0
-  unsigned n = 0;
-  while (v >>= 1) ++n;
-  return n;
-}
+using bits::hex;
+using bits::lowestBit;
+using bits::highestBit;
 
 uint64_t maskUpTo(unsigned bit) {  // GENMASK(bit, 0)
   return bit >= 63 ? ~0ull : ((1ull << (bit + 1)) - 1);
