@@ -1,7 +1,6 @@
 #include "Device.h"
 
 #include <algorithm>
-#include <functional>
 
 namespace smmu::tb {
 
@@ -11,7 +10,7 @@ using sc_core::SC_PS;
 Device::Device(sc_core::sc_module_name name, const DeviceParams& p,
                std::unique_ptr<TrafficPattern> traffic, const sc_core::sc_event& start)
     : sc_module(name), socket("socket"), p_(p), traffic_(std::move(traffic)), start_(start) {
-  inflight_.reserve(p_.outstanding);
+  inflight_.reset(p_.outstanding);
   unsigned maxBytes = p_.accessBytes;
   if (p_.trace)
     for (const auto& r : *p_.trace) maxBytes = std::max(maxBytes, r.bytes);
@@ -24,47 +23,48 @@ Device::Device(sc_core::sc_module_name name, const DeviceParams& p,
 }
 
 Tick Device::nowPs() const {
-  const Tick kernel = Tick(sc_core::sc_time_stamp().value() / sc_time(1, SC_PS).value());
-  return lt_ ? kernel + Tick(qk_.get_local_time().value() / sc_time(1, SC_PS).value()) : kernel;
+  const Tick kernel = toPs(sc_core::sc_time_stamp().value());
+  return lt_ ? kernel + toPs(qk_.get_local_time().value()) : kernel;
 }
 
 void Device::advanceTo(Tick t) {
   const Tick now = nowPs();
   if (t <= now) return;
   if (lt_) {  // loosely timed: run ahead of the kernel until the quantum is used up
-    qk_.inc(sc_time(double(t - now), SC_PS));
+    qk_.inc(gapTime(t - now));
     if (qk_.need_sync()) qk_.sync();
   } else {  // contention-accurate: every issue happens at the kernel's time
-    wait(sc_time(double(t - now), SC_PS));
+    wait(gapTime(t - now));
   }
 }
 
 void Device::run() {
+  // The time resolution is fixed once the simulation runs.
+  unitsPerPs_ = sc_time(1, SC_PS).value();
+  psResolution_ = unitsPerPs_ == 1;
   wait(start_);
   stats_.startPs = nowPs();
-  std::greater<Tick> later;
   const uint64_t n = p_.trace ? p_.trace->size() : p_.transactions;
   for (uint64_t i = 0; i < n; ++i) {
     // A captured workload issues no earlier than the row's time.
     if (p_.trace) advanceTo(stats_.startPs + (*p_.trace)[i].tNs * kPsPerNs);
-    if (inflight_.size() >= p_.outstanding) {  // all slots busy: wait for the earliest
-      std::pop_heap(inflight_.begin(), inflight_.end(), later);
-      const Tick free = inflight_.back();
-      inflight_.pop_back();
-      advanceTo(free);
-    }
-    ext_->req = TranslationRequest{};
+    if (inflight_.size() >= p_.outstanding)  // all slots busy: wait for the earliest
+      advanceTo(inflight_.popEarliest());
+    TranslationRequest req;
+    req.acc.priv = p_.priv;
     if (p_.trace) {
       const TraceRow& row = (*p_.trace)[i];
-      ext_->req.sid = row.sid;
-      ext_->req.ssid = row.ssid;
-      ext_->req.ssv = row.ssv;
+      req.sid = row.sid;
+      req.ssid = row.ssid;
+      req.ssv = row.ssv;
+      ext_->req = req;
       issue(row.iova, row.write, row.bytes);
     } else {
       const Access a = traffic_->next();
-      ext_->req.sid = p_.sid;
-      ext_->req.ssid = p_.ssid;
-      ext_->req.ssv = p_.ssv;
+      req.sid = p_.sid;
+      req.ssid = p_.ssid;
+      req.ssv = p_.ssv;
+      ext_->req = req;
       issue(p_.iovaBase + a.offset, a.write, p_.accessBytes);
     }
     if (p_.thinkPs) advanceTo(nowPs() + p_.thinkPs);
@@ -72,12 +72,12 @@ void Device::run() {
   // Wait for the last transactions to complete so that simulated time covers them.
   advanceTo(stats_.lastCompletionPs);
   if (lt_) qk_.sync();
+  flushLatency();
   done_ = true;
   doneEvent.notify(sc_core::SC_ZERO_TIME);
 }
 
 void Device::issue(uint64_t iova, bool write, unsigned bytes) {
-  ext_->req.acc.priv = p_.priv;
   ext_->result = TranslationResult{};
   payload_.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
   payload_.set_address(iova);
@@ -89,11 +89,11 @@ void Device::issue(uint64_t iova, bool write, unsigned bytes) {
   payload_.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
   // The annotated delay starts at the device's local time offset (zero when not decoupled).
   sc_time delay = lt_ ? qk_.get_local_time() : sc_core::SC_ZERO_TIME;
-  const sc_time before = delay;
+  const uint64_t before = delay.value();
   ++stats_.issued;
   const Tick issued = nowPs();
   socket->b_transport(payload_, delay);
-  const Tick lat = Tick((delay - before).value() / sc_time(1, SC_PS).value());
+  const Tick lat = toPs(delay.value() - before);
   const Tick done = issued + lat;
   const TranslationResult& r = ext_->result;
   const bool ok = payload_.is_response_ok();
@@ -103,15 +103,14 @@ void Device::issue(uint64_t iova, bool write, unsigned bytes) {
   stats_.walkReads += r.walkReads;
   if (ok) {
     ++stats_.completed;
-    stats_.latency.record(lat);
+    recordLatency(lat);
   } else {
     ++stats_.faulted;
     if (r.outcome == Outcome::Abort) ++stats_.aborted;
   }
   if (p_.recorder) p_.recorder->record(ext_->req, iova, write, issued, done, r, ok);
   stats_.lastCompletionPs = std::max(stats_.lastCompletionPs, done);
-  inflight_.push_back(done);
-  std::push_heap(inflight_.begin(), inflight_.end(), std::greater<Tick>());
+  inflight_.push(done);
 }
 
 }  // namespace smmu::tb

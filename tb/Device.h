@@ -40,6 +40,41 @@ struct DeviceParams {
   Tick quantumPs = 0;
 };
 
+// Completion times of the in-flight transactions in ascending order: a ring buffer kept sorted
+// by inserting from the back. Completions mostly arrive in issue order, so an insert is O(1)
+// (a binary heap would cost O(log n) on every insert and removal).
+class CompletionQueue {
+ public:
+  void reset(size_t capacity) {
+    buf_.assign(capacity == 0 ? 1 : capacity, 0);
+    head_ = size_ = 0;
+  }
+  size_t size() const { return size_; }
+  Tick earliest() const { return buf_[head_]; }
+  Tick popEarliest() {  // size() > 0
+    const Tick t = buf_[head_];
+    head_ = head_ + 1 == buf_.size() ? 0 : head_ + 1;
+    --size_;
+    return t;
+  }
+  void push(Tick t) {  // size() < capacity
+    size_t i = head_ + size_;
+    if (i >= buf_.size()) i -= buf_.size();
+    for (size_t n = size_; n > 0; --n) {
+      const size_t prev = i == 0 ? buf_.size() - 1 : i - 1;
+      if (buf_[prev] <= t) break;
+      buf_[i] = buf_[prev];
+      i = prev;
+    }
+    buf_[i] = t;
+    ++size_;
+  }
+
+ private:
+  std::vector<Tick> buf_;
+  size_t head_ = 0, size_ = 0;
+};
+
 struct DeviceStats {
   uint64_t issued = 0, completed = 0, faulted = 0, aborted = 0;
   uint64_t tlbHits = 0, walks = 0, walkReads = 0;
@@ -57,24 +92,59 @@ class Device : public sc_core::sc_module {
   SC_HAS_PROCESS(Device);
 
   const DeviceParams& params() const { return p_; }
-  const DeviceStats& stats() const { return stats_; }
+  const DeviceStats& stats() const {
+    flushLatency();
+    return stats_;
+  }
   bool done() const { return done_; }
   sc_core::sc_event doneEvent;
 
  private:
   void run();
   Tick nowPs() const;
+  // SystemC time value <-> picoseconds (unitsPerPs_: resolution units per ps, set at start).
+  Tick toPs(uint64_t value) const { return psResolution_ ? value : value / unitsPerPs_; }
+  sc_core::sc_time fromPs(Tick ps) const { return sc_core::sc_time::from_value(ps * unitsPerPs_); }
   void issue(uint64_t iova, bool write, unsigned bytes);
   void advanceTo(Tick t);  // let the device's time reach t (wait, or run ahead in LT mode)
+  // Latencies are recorded in runs of equal values (most transactions of a device take the
+  // same time); the pending run is added to stats_.latency before anyone reads the stats.
+  void recordLatency(Tick lat) {
+    if (lat == pendingLat_ && pendingCount_) {
+      ++pendingCount_;
+      return;
+    }
+    flushLatency();
+    pendingLat_ = lat;
+    pendingCount_ = 1;
+  }
+  void flushLatency() const {
+    if (pendingCount_) stats_.latency.record(pendingLat_, pendingCount_);
+    pendingCount_ = 0;
+  }
+  // fromPs for advancing time: the last conversion is kept (the same gap recurs).
+  sc_core::sc_time gapTime(Tick ps) {
+    if (ps != lastGapPs_) {
+      lastGap_ = fromPs(ps);
+      lastGapPs_ = ps;
+    }
+    return lastGap_;
+  }
 
   DeviceParams p_;
   std::unique_ptr<TrafficPattern> traffic_;
   const sc_core::sc_event& start_;
-  DeviceStats stats_;
+  mutable DeviceStats stats_;  // mutable: stats() adds the pending latency run
+  mutable Tick pendingLat_ = 0;
+  mutable uint64_t pendingCount_ = 0;
+  Tick lastGapPs_ = 0;
+  sc_core::sc_time lastGap_;
   bool done_ = false;
   bool lt_ = false;
+  uint64_t unitsPerPs_ = 1;
+  bool psResolution_ = true;  // unitsPerPs_ == 1: no division
   tlm_utils::tlm_quantumkeeper qk_;
-  std::vector<Tick> inflight_;  // completion times, a min-heap of at most `outstanding`
+  CompletionQueue inflight_;  // completion times of at most `outstanding` transactions
   std::vector<unsigned char> buffer_;
   tlm::tlm_generic_payload payload_;
   TxnExtension* ext_;  // owned by payload_ (freed with it)

@@ -783,6 +783,11 @@ const Schema<SmmuSpec>& smmuSchema() {
       scalar("httu", &S::httu, httuCodec(), "hardware table update: none, af, af_dirty"),
       scalar("ats", &S::ats, boolCodec(), "ATS supported (IDR0.ATS)"),
       scalar("pri", &S::pri, boolCodec(), "PRI supported (IDR0.PRI); needs ats"),
+      scalar("stage1", &S::stage1, boolCodec(),
+             "stage-1 translation (IDR0.S1P); scenarios need it (the host builds stage-1 "
+             "domains)"),
+      scalar("stage2", &S::stage2, boolCodec(),
+             "stage-2 translation (IDR0.S2P): stage-2-only and nested STEs translate"),
       scalar("utlb_entries", &S::utlbEntries, u(),
              "TBU micro TLB entries, one micro TLB per device port (0 = none)"),
       scalar("utlb_ways", &S::utlbWays, u(), "micro TLB ways (0 = fully associative)"),
@@ -802,6 +807,9 @@ const Schema<SmmuSpec>& smmuSchema() {
              "walk cache ways, every level (0 = fully associative)"),
       scalar("walk_cache_policy", &S::walkCachePolicy, policyCodec(), "walk cache replacement"),
       scalar("ptw_slots", &S::ptwSlots, u(), "table walks in parallel (0 = unlimited)"),
+      scalar("ipa_cache_entries", &S::ipaCacheEntries, u(),
+             "TCU IPA cache entries: stage-2 translations of nested and stage-2 walks (0 = none)"),
+      scalar("ipa_cache_ways", &S::ipaCacheWays, u(), "IPA cache ways (0 = fully associative)"),
       scalar("seed", &S::seed, intCodec<uint64_t>(IntStyle::Decimal),
              "seed of the random replacement policies"),
       scalar("clock_period_ps", &S::clockPeriodPs, intCodec<uint64_t>(IntStyle::Decimal),
@@ -814,6 +822,8 @@ const Schema<SmmuSpec>& smmuSchema() {
              "TCU config cache lookup, cycles"),
       scalar("walk_cache_lookup_cycles", &S::walkCacheLookupCycles, u(),
              "TCU walk cache lookup, cycles"),
+      scalar("ipa_cache_lookup_cycles", &S::ipaCacheLookupCycles, u(),
+             "TCU IPA cache lookup, cycles"),
       scalar("command_cycles", &S::commandCycles, u(), "consuming one CMDQ command, cycles"),
       scalar("stream_table", &S::streamTable,
              enumCodec<StreamTableFormat>(
@@ -910,6 +920,11 @@ void validateSmmu(const SmmuSpec& m, const std::string& p) {
   if (!m.gran4k && !m.gran16k && !m.gran64k) fail(p + ".granules", "at least one granule");
   if (m.httu > 2) fail(p + ".httu", "must be none, af or af_dirty");
   if (m.pri && !m.ats) fail(p + ".pri", "PRI requires ATS (set ats: true)");
+  if (!m.stage1 && !m.stage2)
+    fail(p + ".stage1", "an SMMU implements at least one stage (stage1 or stage2)");
+  if (!m.stage1)
+    fail(p + ".stage1", "must be true in a scenario: the host agent builds stage-1 domains for "
+                        "the devices (stage-2-only SMMUs are replayed with `smmusim replay`)");
   if (!findPresetInfo(m.preset)) fail(p + ".preset", unknownPresetMessage(m.preset));
   // The geometry rules of tlm/cache (CacheGeometry::make, makeReplacementPolicy).
   auto isPow2 = [](unsigned v) { return v && !(v & (v - 1)); };
@@ -957,6 +972,10 @@ void validateSmmu(const SmmuSpec& m, const std::string& p) {
       if (std::find(names.begin(), names.end(), *v) == names.end())
         fail(p + "." + key, "unknown value '" + *v + "' (expected " + joinNames(names) + ")");
   }
+  // The IPA cache: tlm/cache's geometry, LRU replacement (IpaCache).
+  if (m.ipaCacheEntries)
+    geometry(m.ipaCacheEntries, m.ipaCacheWays, "lru", "ipa_cache_entries", "ipa_cache_ways",
+             "ipa_cache_ways", "");
   const std::pair<unsigned, const char*> slots[] = {{m.tbuXlateSlots, "tbu_xlate_slots"},
                                                     {m.ptwSlots, "ptw_slots"}};
   for (const auto& [v, key] : slots)
@@ -971,6 +990,7 @@ void validateSmmu(const SmmuSpec& m, const std::string& p) {
       {m.walkerIssueCycles, "walker_issue_cycles"},
       {m.configLookupCycles, "config_lookup_cycles"},
       {m.walkCacheLookupCycles, "walk_cache_lookup_cycles"},
+      {m.ipaCacheLookupCycles, "ipa_cache_lookup_cycles"},
       {m.commandCycles, "command_cycles"}};
   for (const auto& [v, key] : cycles)
     if (v > 1000000)
@@ -1309,6 +1329,8 @@ SmmuConfig toSmmuConfig(const SmmuSpec& m) {
   c.features.httu = uint8_t(m.httu);
   c.features.ats = m.ats;
   c.features.pri = m.pri;
+  c.features.s1p = m.stage1;
+  c.features.s2p = m.stage2;
   c.features.stLevel2 = m.streamTable == StreamTableFormat::TwoLevel;
   c.utlbEntries = m.utlbEntries;
   c.utlbWays = m.utlbWays;
@@ -1324,6 +1346,8 @@ SmmuConfig toSmmuConfig(const SmmuSpec& m) {
   c.walkCacheWays = m.walkCacheWays;
   c.walkCachePolicy = m.walkCachePolicy;
   c.ptwSlots = m.ptwSlots;
+  c.ipaCacheEntries = m.ipaCacheEntries;
+  c.ipaCacheWays = m.ipaCacheWays;
   c.seed = m.seed;
   c.timing.clockPeriodPs = m.clockPeriodPs;
   c.timing.utlbLookupCycles = m.utlbLookupCycles;
@@ -1331,6 +1355,7 @@ SmmuConfig toSmmuConfig(const SmmuSpec& m) {
   c.timing.walkerIssueCycles = m.walkerIssueCycles;
   c.timing.configLookupCycles = m.configLookupCycles;
   c.timing.walkCacheLookupCycles = m.walkCacheLookupCycles;
+  c.timing.ipaCacheLookupCycles = m.ipaCacheLookupCycles;
   c.timing.commandCycles = m.commandCycles;
   return c;
 }
@@ -1348,6 +1373,8 @@ SmmuSpec toSmmuSpec(const SmmuConfig& c) {
   m.httu = c.features.httu;
   m.ats = c.features.ats;
   m.pri = c.features.pri;
+  m.stage1 = c.features.s1p;
+  m.stage2 = c.features.s2p;
   m.streamTable = c.features.stLevel2 ? StreamTableFormat::TwoLevel : StreamTableFormat::Linear;
   m.utlbEntries = c.utlbEntries;
   m.utlbWays = c.utlbWays;
@@ -1363,6 +1390,8 @@ SmmuSpec toSmmuSpec(const SmmuConfig& c) {
   m.walkCacheWays = c.walkCacheWays;
   m.walkCachePolicy = c.walkCachePolicy;
   m.ptwSlots = c.ptwSlots;
+  m.ipaCacheEntries = c.ipaCacheEntries;
+  m.ipaCacheWays = c.ipaCacheWays;
   m.seed = c.seed;
   m.clockPeriodPs = c.timing.clockPeriodPs;
   m.utlbLookupCycles = c.timing.utlbLookupCycles;
@@ -1370,6 +1399,7 @@ SmmuSpec toSmmuSpec(const SmmuConfig& c) {
   m.walkerIssueCycles = c.timing.walkerIssueCycles;
   m.configLookupCycles = c.timing.configLookupCycles;
   m.walkCacheLookupCycles = c.timing.walkCacheLookupCycles;
+  m.ipaCacheLookupCycles = c.timing.ipaCacheLookupCycles;
   m.commandCycles = c.timing.commandCycles;
   return m;
 }
@@ -1377,6 +1407,36 @@ SmmuSpec toSmmuSpec(const SmmuConfig& c) {
 void applyPreset(SmmuSpec& spec, const std::string& name) {
   if (!findPresetInfo(name)) throw ScenarioError("", 0, 0, "preset", unknownPresetMessage(name));
   setFromPreset(spec, name);
+}
+
+std::string presetListing() {
+  size_t w = 0;
+  for (const auto& p : presets()) w = std::max(w, p.name.size());
+  std::string out;
+  for (const auto& p : presets())
+    out += p.name + std::string(w + 2 - p.name.size(), ' ') + p.summary + "\n";
+  return out;
+}
+
+std::string presetToYaml(const std::string& name) {
+  const Preset* p = findPresetInfo(name);
+  if (!p) throw ScenarioError("", 0, 0, "preset", unknownPresetMessage(name));
+  std::vector<std::pair<std::string, std::string>> lines;  // (text, comment)
+  const SmmuConfig def;
+  lines.emplace_back("  - name: " + def.name, "not set by a preset");
+  lines.emplace_back("    preset: " + p->name, p->summary);
+  for (const auto& v : p->values) lines.emplace_back("    " + v.key + ": " + v.value, v.source);
+  size_t w = 0;
+  for (const auto& l : lines) w = std::max(w, l.first.size());
+  std::string out = "# SMMU preset " + p->name + " (docs/presets.md): every key with its source\n";
+  out += "smmus:\n";
+  for (const auto& [text, comment] : lines)
+    out += text + std::string(w + 2 - text.size(), ' ') + "# " + comment + "\n";
+  if (!p->notes.empty()) {
+    out += "# No counterpart in the model:\n";
+    for (const auto& n : p->notes) out += "#   - " + n + "\n";
+  }
+  return out;
 }
 
 size_t smmuIndexOf(const Scenario& s, const DeviceGroup& g) {

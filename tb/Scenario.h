@@ -25,6 +25,8 @@
 //       httu: none                # none | af | af_dirty   (IDR0.HTTU 0, 1, 2)
 //       ats: false
 //       pri: false                # needs ats
+//       stage1: true              # IDR0.S1P (scenarios need it: the host builds stage-1 domains)
+//       stage2: false             # IDR0.S2P: stage-2 and nested STEs translate
 //       utlb_entries: 0           # per-port micro TLB; 0 = none; ways 0 = fully associative
 //       utlb_ways: 0
 //       utlb_policy: lru          # lru | plru | fifo | random (every *_policy)
@@ -39,6 +41,8 @@
 //       walk_cache_ways: 4        # every level
 //       walk_cache_policy: lru
 //       ptw_slots: 0              # table walks in parallel; 0 = unlimited
+//       ipa_cache_entries: 0      # IPA cache of stage-2 translations; 0 = none
+//       ipa_cache_ways: 4
 //       seed: 1                   # random replacement policies
 //       clock_period_ps: 1000
 //       utlb_lookup_cycles: 1
@@ -46,6 +50,7 @@
 //       walker_issue_cycles: 4
 //       config_lookup_cycles: 2
 //       walk_cache_lookup_cycles: 2
+//       ipa_cache_lookup_cycles: 2
 //       command_cycles: 8
 //       stream_table: 2level      # linear | 2level (IDR0.ST_LEVEL; Linux uses 2-level if offered)
 //   devices:                      # groups of identical devices
@@ -155,6 +160,8 @@ struct SmmuSpec {
   unsigned httu = detail::smmuDefaults().features.httu;                    // httu (0 1 2)
   bool ats = detail::smmuDefaults().features.ats;                          // ats
   bool pri = detail::smmuDefaults().features.pri;                          // pri
+  bool stage1 = detail::smmuDefaults().features.s1p;                       // stage1 (IDR0.S1P)
+  bool stage2 = detail::smmuDefaults().features.s2p;                       // stage2 (IDR0.S2P)
   // TBU
   unsigned utlbEntries = detail::smmuDefaults().utlbEntries;               // utlb_entries
   unsigned utlbWays = detail::smmuDefaults().utlbWays;                     // utlb_ways
@@ -171,6 +178,8 @@ struct SmmuSpec {
   unsigned walkCacheWays = detail::smmuDefaults().walkCacheWays;           // walk_cache_ways
   std::string walkCachePolicy = detail::smmuDefaults().walkCachePolicy;    // walk_cache_policy
   unsigned ptwSlots = detail::smmuDefaults().ptwSlots;                     // ptw_slots
+  unsigned ipaCacheEntries = detail::smmuDefaults().ipaCacheEntries;       // ipa_cache_entries
+  unsigned ipaCacheWays = detail::smmuDefaults().ipaCacheWays;             // ipa_cache_ways
   uint64_t seed = detail::smmuDefaults().seed;                             // seed
   // timing
   uint64_t clockPeriodPs = detail::smmuDefaults().timing.clockPeriodPs;    // clock_period_ps
@@ -180,6 +189,8 @@ struct SmmuSpec {
   unsigned configLookupCycles = detail::smmuDefaults().timing.configLookupCycles;  // config_lo..
   unsigned walkCacheLookupCycles =
       detail::smmuDefaults().timing.walkCacheLookupCycles;                 // walk_cache_lookup_..
+  unsigned ipaCacheLookupCycles =
+      detail::smmuDefaults().timing.ipaCacheLookupCycles;                  // ipa_cache_lookup_..
   unsigned commandCycles = detail::smmuDefaults().timing.commandCycles;          // command_cycles
   StreamTableFormat streamTable = detail::smmuDefaults().features.stLevel2       // stream_table
                                       ? StreamTableFormat::TwoLevel
@@ -263,6 +274,13 @@ SmmuSpec toSmmuSpec(const SmmuConfig& c);
 // Sets every field of `spec` but name and reg_base to the preset's values, and spec.preset to
 // `name`. Throws ScenarioError (path "preset") naming the valid presets for an unknown name.
 void applyPreset(SmmuSpec& spec, const std::string& name);
+// `smmusim presets`: one line per preset, "NAME  summary", names padded to one column.
+std::string presetListing();
+// `smmusim presets NAME`: the preset as a scenario (an `smmus:` list of one SMMU, `preset: NAME`
+// and then every preset key with its value), each key's source as a comment, the preset's notes
+// as comments at the end. Parsing it gives an SMMU with the preset's values. Throws
+// ScenarioError (path "preset") for an unknown name, as applyPreset does.
+std::string presetToYaml(const std::string& name);
 
 // ---- derived values (on a validated scenario) ----
 // Index into s.smmus of the group's SMMU (the first for an empty name); throws if unknown.

@@ -34,6 +34,7 @@ System::System(sc_core::sc_module_name name, const Scenario& s, const std::strin
     auto smmu = std::make_unique<Smmu>(spec.name.c_str(), toSmmuConfig(spec));
     smmu->walk.socket.bind(memTarget_.socket);
     smmu->dmaOut.bind(memTarget_.socket);
+    smmu->dmaDmi = lt;  // LT: translated data through DMI where memory grants it
     auto port = std::make_unique<TlmRegisterAccess>(fmt::format("host_{}", spec.name).c_str(),
                                                     spec.regBase);
     port->socket.bind(smmu->regs);

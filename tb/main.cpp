@@ -3,7 +3,9 @@
 //   smmusim replay --regs REGS.json --image IMG.bin --index IMG.idx --trace IN.csv --out OUT.csv
 //                  [--ram BASE:SIZE ...]
 //   smmusim scenario [--default | SCENARIO]   (print the canonical YAML, with every default)
+//   smmusim presets [NAME]   (list the SMMU presets / print one as scenario YAML with sources)
 //   smmusim sweep SWEEP.yaml --out DIR [-j N] [--slurm] [--dry-run]   (docs/sweeps.md)
+//   smmusim bench [--out DIR] [--quick] [--case NAME ...]   (bench/README.md)
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdlib>
@@ -12,6 +14,7 @@
 #include <iostream>
 #include <systemc>
 
+#include "Bench.h"
 #include "Progress.h"
 #include "Replay.h"
 #include "Report.h"
@@ -108,9 +111,15 @@ int sc_main(int argc, char** argv) {
   scen->add_option("file", dumpPath, "scenario file");
   bool reference = false;
   scen->add_flag("--reference", reference, "list every field, its unit and default");
+  std::string presetName;
+  auto* presetsCmd = app.add_subcommand("presets", "list the SMMU presets, or print one (NAME) "
+                                                   "as scenario YAML with each value's source");
+  presetsCmd->add_option("name", presetName, "preset to print");
 
   SweepOptions sweepOpts;
   auto* sweep = addSweepSubcommand(app, sweepOpts);
+  BenchCommands bench;
+  addBenchSubcommands(app, bench);
 
   try {
     app.parse(argc, argv);
@@ -121,11 +130,16 @@ int sc_main(int argc, char** argv) {
   try {
     if (*run) return runScenario(scenarioPath, sets, outDir, progressMode, record);
     if (*sweep) return runSweep(sweepOpts);
+    if (bench.selected()) return runBenchCommand(bench);
     if (*replay) {
       for (const auto& r : ram) ro.ram.push_back(parseRegionSpec(r));
       const ReplaySummary s = runReplay(ro);
       std::cout << "replayed " << s.rows << " transactions: " << s.ok << " ok, " << s.aborted
                 << " aborted, " << s.faulted << " faulted; wrote " << ro.outPath << '\n';
+      return 0;
+    }
+    if (*presetsCmd) {
+      std::cout << (presetName.empty() ? presetListing() : presetToYaml(presetName));
       return 0;
     }
     if (*scen) {

@@ -78,12 +78,13 @@ TEST(Presets, DefaultIsSmmuConfigDefaults) {
 TEST(Presets, KeysAndValueText) {
   // Every SmmuConfig field but name and regBase, by its scenario key.
   const auto& k = presetKeys();
-  EXPECT_EQ(k.size(), 30u);
+  EXPECT_EQ(k.size(), 35u);
   EXPECT_EQ(std::set<std::string>(k.begin(), k.end()).size(), k.size());
   for (const char* key :
        {"utlb_entries", "utlb_ways", "utlb_policy", "tlb_policy", "tbu_xlate_slots",
         "config_cache_policy", "walk_cache_entries", "walk_cache_ways", "walk_cache_policy",
-        "ptw_slots", "seed", "utlb_lookup_cycles", "walk_cache_lookup_cycles", "granules"})
+        "ptw_slots", "seed", "utlb_lookup_cycles", "walk_cache_lookup_cycles", "granules",
+        "stage1", "stage2", "ipa_cache_entries", "ipa_cache_ways", "ipa_cache_lookup_cycles"})
     EXPECT_NE(std::find(k.begin(), k.end(), key), k.end()) << key;
   SmmuConfig c;
   c.features.gran16k = false;
@@ -99,6 +100,18 @@ TEST(Presets, KeysAndValueText) {
   EXPECT_EQ(presetValueText(c, "clock_period_ps"), "625");
   EXPECT_EQ(presetValueText(c, "seed"), "4886718345");
   EXPECT_EQ(presetValueText(c, "ats"), "false");
+  EXPECT_EQ(presetValueText(c, "stage1"), "true");
+  EXPECT_EQ(presetValueText(c, "stage2"), "false");
+  c.features.s1p = false;
+  c.features.s2p = true;
+  c.ipaCacheEntries = 96;
+  c.ipaCacheWays = 0;
+  c.timing.ipaCacheLookupCycles = 9;
+  EXPECT_EQ(presetValueText(c, "stage1"), "false");
+  EXPECT_EQ(presetValueText(c, "stage2"), "true");
+  EXPECT_EQ(presetValueText(c, "ipa_cache_entries"), "96");
+  EXPECT_EQ(presetValueText(c, "ipa_cache_ways"), "0");
+  EXPECT_EQ(presetValueText(c, "ipa_cache_lookup_cycles"), "9");
   EXPECT_EQ(presetValueText(c, "name"), "");  // not a preset key
 }
 
@@ -164,6 +177,17 @@ TEST(Presets, Gem5DefaultMatchesSMMUv3Py) {
   EXPECT_EQ(c.features.ats, f.ats);
   EXPECT_EQ(c.features.pri, f.pri);
   EXPECT_EQ(c.features.stLevel2, f.stLevel2);
+  // 0x094C100F: bits [1:0] = 0b11, S1P and S2P.
+  EXPECT_TRUE(f.s1p && f.s2p);
+  EXPECT_EQ(c.features.s1p, f.s1p);
+  EXPECT_EQ(c.features.s2p, f.s2p);
+  // IPA cache: ipa_entries 128 / ipa_assoc 4 / ipa_lat 3, but ipa_enable False: none (a
+  // documented choice that names the 128 entries).
+  EXPECT_EQ(c.ipaCacheEntries, 0u);
+  EXPECT_EQ(c.ipaCacheWays, 4u);
+  EXPECT_EQ(c.timing.ipaCacheLookupCycles, 3u);
+  EXPECT_NE(sourceOf(p, "ipa_cache_entries").find("ipa_enable = False"), std::string::npos);
+  EXPECT_NE(sourceOf(p, "ipa_cache_entries").find("128"), std::string::npos);
   // gem5's SIDSIZE 0 is not taken (a choice).
   EXPECT_EQ(f.sidBits, 0);
   EXPECT_EQ(c.features.sidBits, SmmuConfig{}.features.sidBits);
@@ -190,6 +214,10 @@ TEST(Presets, Mmu600LikeMatchesAgilex5) {
   EXPECT_TRUE(c.features.pri);
   EXPECT_EQ(c.features.pri, f.pri);
   EXPECT_EQ(c.features.stLevel2, f.stLevel2);
+  // 0x080F7E3F: bits [1:0] = 0b11, S1P and S2P.
+  EXPECT_TRUE(c.features.s1p && c.features.s2p);
+  EXPECT_EQ(c.features.s1p, f.s1p);
+  EXPECT_EQ(c.features.s2p, f.s2p);
   EXPECT_NE(sourceOf(p, "oas_bits").find("conflicting"), std::string::npos);
   // Caches: 256 per walk-cache level, config cache 256, XLATE_SLOTS 64 = IDR5.STALL_MAX.
   EXPECT_EQ(c.walkCacheEntries, (std::array<unsigned, 3>{{256, 256, 256}}));
@@ -206,7 +234,8 @@ TEST(Presets, Mmu600LikeMatchesAgilex5) {
   EXPECT_EQ(c.walkCacheWays, 4u);
   EXPECT_EQ(c.walkCachePolicy, "fifo");
   // The depths no source gives are marked as guesses.
-  for (const char* key : {"utlb_entries", "tlb_entries", "ptw_slots"})
+  for (const char* key : {"utlb_entries", "tlb_entries", "ptw_slots", "ipa_cache_entries",
+                          "ipa_cache_ways"})
     EXPECT_TRUE(startsWith(sourceOf(p, key), "UNVERIFIED:")) << key;
 }
 
@@ -226,6 +255,12 @@ TEST(Presets, Mmu500Like) {
   EXPECT_FALSE(c.features.ats);
   EXPECT_TRUE(startsWith(sourceOf(p, "walk_cache_entries"), "UNVERIFIED:"));
   EXPECT_TRUE(startsWith(sourceOf(p, "ptw_slots"), "SPEC [A500]"));
+  // Stage 2 with the 4-way IPA->PA cache of [A500] §2.4.5, of unpublished size.
+  EXPECT_TRUE(c.features.s2p);
+  EXPECT_EQ(c.ipaCacheWays, 4u);
+  EXPECT_GT(c.ipaCacheEntries, 0u);
+  EXPECT_TRUE(startsWith(sourceOf(p, "ipa_cache_ways"), "SPEC [A500]"));
+  EXPECT_TRUE(startsWith(sourceOf(p, "ipa_cache_entries"), "UNVERIFIED:"));
 }
 
 // MMU-700 picks lie inside the TRM's ranges (PRESETS.md §1) and are marked as picks.
@@ -251,6 +286,9 @@ TEST(Presets, Mmu700ServerPicksAreInRange) {
   EXPECT_EQ(c.features.sidBits, 32);
   EXPECT_EQ(c.features.ssidBits, 20);
   EXPECT_TRUE(c.features.ats && c.features.pri);
+  EXPECT_TRUE(c.features.s1p && c.features.s2p);
+  for (const char* key : {"ipa_cache_entries", "ipa_cache_ways"})
+    EXPECT_TRUE(startsWith(sourceOf(p, key), "UNVERIFIED:")) << key;
   for (const char* key : {"utlb_entries", "tlb_entries", "tlb_ways", "tbu_xlate_slots",
                           "config_cache_entries", "walk_cache_entries", "walk_cache_ways",
                           "ptw_slots"}) {
@@ -275,6 +313,8 @@ TEST(Presets, GeometriesAreValidForTheCaches) {
     check("config cache", c.configCacheEntries, c.configCacheWays, c.configCachePolicy);
     for (unsigned e : c.walkCacheEntries)
       if (e) check("walk cache", e, c.walkCacheWays, c.walkCachePolicy);
+    if (c.ipaCacheEntries) check("ipa cache", c.ipaCacheEntries, c.ipaCacheWays, "lru");
+    EXPECT_TRUE(c.features.s1p);  // the scenarios' host agent builds stage-1 domains
   }
 }
 

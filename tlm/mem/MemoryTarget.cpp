@@ -11,15 +11,32 @@ namespace {
 struct Resolution {
   uint64_t unitsPerPs = 0;
   uint64_t psPerUnit = 0;
+  bool ps = false;  // exactly 1 ps: values are picoseconds (no division)
 };
 
-Resolution resolution() {
+Resolution computeResolution() {
   const double resPs = sc_core::sc_get_time_resolution().to_seconds() * 1e12;
   Resolution r;
   if (resPs <= 1.0 + 1e-9)
     r.unitsPerPs = static_cast<uint64_t>(std::llround(1.0 / resPs));
   else
     r.psPerUnit = static_cast<uint64_t>(std::llround(resPs));
+  r.ps = r.unitsPerPs == 1;
+  return r;
+}
+
+// Cached once elaboration is over: the resolution can no longer change then.
+Resolution cachedResolution;
+bool resolutionCached = false;
+
+inline Resolution resolution() {
+  if (resolutionCached) return cachedResolution;
+  const Resolution r = computeResolution();
+  const sc_core::sc_status st = sc_core::sc_get_status();
+  if (st != sc_core::SC_ELABORATION && st != sc_core::SC_BEFORE_END_OF_ELABORATION) {
+    cachedResolution = r;
+    resolutionCached = true;
+  }
   return r;
 }
 
@@ -27,14 +44,25 @@ Resolution resolution() {
 
 sc_core::sc_time MemoryTarget::toTime(Tick ps) {
   if (ps == 0) return sc_core::SC_ZERO_TIME;
+  // The last conversion is kept once the resolution is fixed (latencies repeat).
+  static Tick lastPs = 0;
+  static sc_core::sc_time last;
+  if (ps == lastPs && resolutionCached) return last;
   const Resolution r = resolution();
-  if (r.unitsPerPs) return sc_core::sc_time::from_value(ps * r.unitsPerPs);
-  return sc_core::sc_time::from_value(ps / r.psPerUnit);  // rounds down to the resolution
+  const sc_core::sc_time t = r.unitsPerPs
+                                 ? sc_core::sc_time::from_value(ps * r.unitsPerPs)
+                                 : sc_core::sc_time::from_value(ps / r.psPerUnit);  // rounds down
+  if (resolutionCached) {
+    lastPs = ps;
+    last = t;
+  }
+  return t;
 }
 
 Tick MemoryTarget::toTick(const sc_core::sc_time& t) {
   if (t == sc_core::SC_ZERO_TIME) return 0;
   const Resolution r = resolution();
+  if (r.ps) return t.value();
   if (r.unitsPerPs) return t.value() / r.unitsPerPs;
   return t.value() * r.psPerUnit;
 }
@@ -82,7 +110,7 @@ void MemoryTarget::b_transport(int, tlm::tlm_generic_payload& gp, sc_core::sc_ti
     gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
     return;
   }
-  gp.set_dmi_allowed(true);
+  gp.set_dmi_allowed(!mem_.channels().limited());
   gp.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 
@@ -111,6 +139,13 @@ bool MemoryTarget::get_direct_mem_ptr(int, tlm::tlm_generic_payload& gp, tlm::tl
   const PhysAddr pageLast = pageBase + SparseMemory::kPageMask;
 
   SparseMemory::Region ram;
+  if (mem_.channels().limited()) {
+    // Accesses through DMI would escape the channel contention: none while it is modelled.
+    dmi.set_start_address(pageBase);
+    dmi.set_end_address(pageLast);
+    dmi.set_granted_access(tlm::tlm_dmi::DMI_ACCESS_NONE);
+    return false;
+  }
   if (!mem_.ramIntervalAt(addr, ram)) {
     // Deny for the whole hole between the neighbouring RAM regions around addr.
     PhysAddr holeFirst = 0, holeLast = ~PhysAddr{0};

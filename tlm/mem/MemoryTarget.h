@@ -10,8 +10,10 @@
 //   transport_dbg       read/write without time or counters; 0 bytes outside RAM.
 //   get_direct_mem_ptr  grants read/write DMI to the 4 KiB page containing the address
 //                       (allocating it), clipped to its RAM region, with read and write latency =
-//                       SparseMemory::latency(); denied outside RAM. DMI accesses bypass the
-//                       SparseMemory counters (pages are never freed, so grants never expire).
+//                       SparseMemory::latency(); denied outside RAM, and denied (and not hinted
+//                       by b_transport) while memory channels are limited: DMI accesses would
+//                       bypass the contention. DMI accesses bypass the SparseMemory counters
+//                       (pages are never freed, so grants never expire).
 #pragma once
 #include <tlm_utils/multi_passthrough_target_socket.h>
 

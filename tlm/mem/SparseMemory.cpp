@@ -6,23 +6,83 @@
 
 namespace smmu {
 
+namespace {
+
+alignas(64) const uint8_t kZeros[SparseMemory::kPageSize] = {};
+
+// Fibonacci hashing of a chunk number onto a table of 2^bits slots.
+inline size_t chunkHash(uint64_t num, size_t mask) {
+  return size_t((num * 0x9E3779B97F4A7C15ull) >> 20) & mask;
+}
+
+}  // namespace
+
+// Never written through: every write path replaces it with storage of the page's own first.
+uint8_t* SparseMemory::zeroPage() { return const_cast<uint8_t*>(kZeros); }
+
+SparseMemory::Chunk* SparseMemory::findChunk(uint64_t num) const {
+  if (num == lastChunkNum_) return lastChunk_;
+  if (table_.empty()) return nullptr;
+  const size_t mask = table_.size() - 1;
+  for (size_t i = chunkHash(num, mask);; i = (i + 1) & mask) {
+    const ChunkSlot& s = table_[i];
+    if (!s.chunk) return nullptr;
+    if (s.num == num) {
+      lastChunkNum_ = num;
+      lastChunk_ = s.chunk;
+      return s.chunk;
+    }
+  }
+}
+
+SparseMemory::Chunk* SparseMemory::chunkFor(uint64_t num) {
+  if (Chunk* c = findChunk(num)) return c;
+  if (2 * (chunks_.size() + 1) > table_.size()) {  // grow: keep the table at most half full
+    std::vector<ChunkSlot> old(std::max<size_t>(64, 2 * table_.size()));
+    old.swap(table_);
+    const size_t mask = table_.size() - 1;
+    for (const ChunkSlot& s : old) {
+      if (!s.chunk) continue;
+      size_t i = chunkHash(s.num, mask);
+      while (table_[i].chunk) i = (i + 1) & mask;
+      table_[i] = s;
+    }
+  }
+  chunks_.push_back(std::make_unique<Chunk>());
+  Chunk* c = chunks_.back().get();
+  const size_t mask = table_.size() - 1;
+  size_t i = chunkHash(num, mask);
+  while (table_[i].chunk) i = (i + 1) & mask;
+  table_[i] = ChunkSlot{num, c};
+  lastChunkNum_ = num;
+  lastChunk_ = c;
+  return c;
+}
+
+uint8_t* const* SparseMemory::slotOf(uint64_t pageNum) const {
+  const Chunk* c = findChunk(pageNum >> kChunkShift);
+  return c ? &c->pages[pageNum & (kChunkPages - 1)] : nullptr;
+}
+
+uint8_t*& SparseMemory::slotFor(uint64_t pageNum) {
+  return chunkFor(pageNum >> kChunkShift)->pages[pageNum & (kChunkPages - 1)];
+}
+
 uint8_t* SparseMemory::findPage(uint64_t pageNum) const {
-  if (pageNum == lastPageNum_) return lastPage_;
-  auto it = pages_.find(pageNum);
-  if (it == pages_.end()) return nullptr;
-  lastPageNum_ = pageNum;
-  lastPage_ = it->second->data;
-  return lastPage_;
+  uint8_t* const* s = slotOf(pageNum);
+  return s ? *s : nullptr;
+}
+
+uint8_t* SparseMemory::newStorage() {
+  storage_.push_back(std::make_unique<Page>());  // value-initialised: all zeros
+  return storage_.back()->data;
 }
 
 uint8_t* SparseMemory::allocPage(uint64_t pageNum) {
-  if (uint8_t* p = findPage(pageNum)) return p;
-  auto page = std::make_unique<Page>();  // value-initialised: all zeros
-  uint8_t* p = page->data;
-  pages_.emplace(pageNum, std::move(page));
-  lastPageNum_ = pageNum;
-  lastPage_ = p;
-  return p;
+  uint8_t*& s = slotFor(pageNum);
+  if (!s) ++pageCount_;
+  if (!s || s == zeroPage()) s = newStorage();  // zeros either way: the contents are the same
+  return s;
 }
 
 void SparseMemory::copyOut(PhysAddr pa, uint8_t* dst, size_t len) const {
@@ -43,7 +103,15 @@ void SparseMemory::copyIn(PhysAddr pa, const uint8_t* src, size_t len) {
   while (len != 0) {
     const uint64_t off = pa & kPageMask;
     const size_t chunk = static_cast<size_t>(std::min<uint64_t>(len, kPageSize - off));
-    std::memcpy(allocPage(pa >> kPageShift) + off, src, chunk);
+    uint8_t*& s = slotFor(pa >> kPageShift);
+    if (!s || s == zeroPage()) {
+      if (!s) ++pageCount_;
+      // A whole page of zeros (a zeroed buffer) makes or keeps the page the shared zero page;
+      // any other write gives it storage of its own (which DMI may then point at).
+      const bool zeros = chunk == kPageSize && std::memcmp(src, kZeros, chunk) == 0;
+      s = zeros ? zeroPage() : newStorage();
+    }
+    if (s != zeroPage()) std::memcpy(s + off, src, chunk);
     src += chunk;
     len -= chunk;
     pa += chunk;
@@ -154,7 +222,9 @@ MemStatus SparseMemory::poke(PhysAddr pa, const void* src, size_t len) {
 
 uint8_t* SparseMemory::pagePtr(PhysAddr pageBase, bool allocate) {
   const uint64_t pageNum = pageBase >> kPageShift;
-  return allocate ? allocPage(pageNum) : findPage(pageNum);
+  // A writable pointer: a page shared as zeros gets its own storage (it stays allocated).
+  if (allocate || findPage(pageNum)) return allocPage(pageNum);
+  return nullptr;
 }
 
 const uint8_t* SparseMemory::pagePtr(PhysAddr pageBase) const {
@@ -163,11 +233,15 @@ const uint8_t* SparseMemory::pagePtr(PhysAddr pageBase) const {
 
 void SparseMemory::forEachPage(
     const std::function<void(PhysAddr pageBase, const uint8_t* data)>& fn) const {
-  std::vector<uint64_t> nums;
-  nums.reserve(pages_.size());
-  for (const auto& kv : pages_) nums.push_back(kv.first);
-  std::sort(nums.begin(), nums.end());
-  for (uint64_t n : nums) fn(n << kPageShift, pages_.at(n)->data);
+  std::vector<std::pair<uint64_t, const Chunk*>> chunks;
+  chunks.reserve(chunks_.size());
+  for (const ChunkSlot& s : table_)
+    if (s.chunk) chunks.emplace_back(s.num, s.chunk);
+  std::sort(chunks.begin(), chunks.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (const auto& [num, c] : chunks)
+    for (uint64_t i = 0; i < kChunkPages; ++i)
+      if (c->pages[i]) fn(((num << kChunkShift) | i) << kPageShift, c->pages[i]);
 }
 
 }  // namespace smmu

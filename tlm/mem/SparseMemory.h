@@ -1,6 +1,10 @@
 // The backing store of the whole model: a sparse 64-bit physical address space held in 4 KiB
 // pages that are allocated on first write. Reads of untouched pages return zeros and allocate
 // nothing, so memory use follows the pages a run touches, never the simulated time.
+// A page that has only ever been written whole with zeros (a zeroed buffer) counts as allocated
+// but shares one read-only zero page; it gets storage of its own on any other write or when a
+// writable pointer to it is handed out (pagePtr). So a host that zeroes 64 GiB of DMA buffers
+// costs page-table entries, not 64 GiB.
 //
 // An optional region map says where RAM is: with no region declared the whole space is RAM;
 // once regions exist, an access that touches any byte outside every region is an external abort
@@ -10,7 +14,6 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -75,14 +78,17 @@ class SparseMemory : public PhysMemIf {
   uint64_t bytesRead() const { return bytesRead_; }
   uint64_t bytesWritten() const { return bytesWritten_; }
   uint64_t aborts() const { return aborts_; }
-  size_t pagesAllocated() const { return pages_.size(); }
+  size_t pagesAllocated() const { return pageCount_; }
+  size_t pagesStored() const { return storage_.size(); }  // pages with storage of their own
   void resetCounters() { reads_ = writes_ = bytesRead_ = bytesWritten_ = aborts_ = 0; }
 
   // Direct pointer to the 4 KiB page containing pageBase (any address in the page works),
   // allocating a zero page if `allocate`; nullptr if not allocated and !allocate. The pointer
-  // stays valid for the lifetime of the SparseMemory (pages are never freed). Ignores the
-  // region map: callers that grant access (DMI) check inRam() themselves.
+  // is writable (a page shared as zeros gets its own storage first) and stays valid for the
+  // lifetime of the SparseMemory (pages are never freed). Ignores the region map: callers that
+  // grant access (DMI) check inRam() themselves.
   uint8_t* pagePtr(PhysAddr pageBase, bool allocate);
+  // Read-only view (a page written with zeros only may be the shared zero page).
   const uint8_t* pagePtr(PhysAddr pageBase) const;
 
   // Visit every allocated page in ascending address order.
@@ -92,17 +98,38 @@ class SparseMemory : public PhysMemIf {
   struct Page {
     uint8_t data[kPageSize];
   };
+  // The page table: 512 consecutive pages (2 MiB of address space) per chunk, the chunks found
+  // by number in an open-addressing hash table. A page slot is nullptr (never written),
+  // zeroPage() (written with zeros only) or the page's own storage.
+  static constexpr unsigned kChunkShift = 9;
+  static constexpr uint64_t kChunkPages = uint64_t{1} << kChunkShift;
+  struct Chunk {
+    uint8_t* pages[kChunkPages] = {};
+  };
+  struct ChunkSlot {
+    uint64_t num = 0;
+    Chunk* chunk = nullptr;  // nullptr: empty
+  };
+  static uint8_t* zeroPage();
 
-  uint8_t* findPage(uint64_t pageNum) const;
-  uint8_t* allocPage(uint64_t pageNum);
+  Chunk* findChunk(uint64_t chunkNum) const;
+  Chunk* chunkFor(uint64_t chunkNum);  // creates it
+  uint8_t* const* slotOf(uint64_t pageNum) const;  // nullptr when its chunk does not exist
+  uint8_t*& slotFor(uint64_t pageNum);              // creates the chunk
+  uint8_t* findPage(uint64_t pageNum) const;  // the slot's page (possibly zeroPage()) or null
+  uint8_t* allocPage(uint64_t pageNum);       // a page with storage of its own
+  uint8_t* newStorage();
   void copyOut(PhysAddr pa, uint8_t* dst, size_t len) const;
   void copyIn(PhysAddr pa, const uint8_t* src, size_t len);
   static bool wraps(PhysAddr pa, uint64_t len) { return len != 0 && pa + (len - 1) < pa; }
 
-  std::unordered_map<uint64_t, std::unique_ptr<Page>> pages_;
-  // One-entry cache of the last page found (allocated pages only; pages are never freed).
-  mutable uint64_t lastPageNum_ = ~uint64_t{0};
-  mutable uint8_t* lastPage_ = nullptr;
+  std::vector<ChunkSlot> table_;              // power-of-two size, at most half full
+  std::vector<std::unique_ptr<Chunk>> chunks_;  // owns the chunks
+  std::vector<std::unique_ptr<Page>> storage_;  // owns the pages' storage
+  size_t pageCount_ = 0;                       // pages written (shared zero pages included)
+  // One-entry cache of the last chunk found (chunks are never freed).
+  mutable uint64_t lastChunkNum_ = ~uint64_t{0};
+  mutable Chunk* lastChunk_ = nullptr;
 
   std::vector<Region> regions_;
   mutable size_t lastRegion_ = 0;

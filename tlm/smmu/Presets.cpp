@@ -36,6 +36,8 @@ keyTable() {
        }},
       {"ats", [](C c) { return b(c.features.ats); }},
       {"pri", [](C c) { return b(c.features.pri); }},
+      {"stage1", [](C c) { return b(c.features.s1p); }},
+      {"stage2", [](C c) { return b(c.features.s2p); }},
       {"utlb_entries", [](C c) { return u(c.utlbEntries); }},
       {"utlb_ways", [](C c) { return u(c.utlbWays); }},
       {"utlb_policy", [](C c) { return c.utlbPolicy; }},
@@ -54,6 +56,8 @@ keyTable() {
       {"walk_cache_ways", [](C c) { return u(c.walkCacheWays); }},
       {"walk_cache_policy", [](C c) { return c.walkCachePolicy; }},
       {"ptw_slots", [](C c) { return u(c.ptwSlots); }},
+      {"ipa_cache_entries", [](C c) { return u(c.ipaCacheEntries); }},
+      {"ipa_cache_ways", [](C c) { return u(c.ipaCacheWays); }},
       {"seed", [](C c) { return std::to_string(c.seed); }},
       {"clock_period_ps", [](C c) { return std::to_string(c.timing.clockPeriodPs); }},
       {"utlb_lookup_cycles", [](C c) { return u(c.timing.utlbLookupCycles); }},
@@ -61,6 +65,7 @@ keyTable() {
       {"walker_issue_cycles", [](C c) { return u(c.timing.walkerIssueCycles); }},
       {"config_lookup_cycles", [](C c) { return u(c.timing.configLookupCycles); }},
       {"walk_cache_lookup_cycles", [](C c) { return u(c.timing.walkCacheLookupCycles); }},
+      {"ipa_cache_lookup_cycles", [](C c) { return u(c.timing.ipaCacheLookupCycles); }},
       {"command_cycles", [](C c) { return u(c.timing.commandCycles); }},
       {"stream_table", [](C c) { return std::string(c.features.stLevel2 ? "2level" : "linear"); }},
   };
@@ -113,6 +118,8 @@ Preset gem5Default() {
   c.features.httu = 0;
   c.features.ats = false;
   c.features.pri = false;
+  c.features.s1p = true;
+  c.features.s2p = true;
   c.features.stLevel2 = true;
   c.utlbEntries = 32;
   c.utlbWays = 0;
@@ -128,6 +135,8 @@ Preset gem5Default() {
   c.walkCacheWays = 0;
   c.walkCachePolicy = "fifo";
   c.ptwSlots = 16;
+  c.ipaCacheEntries = 0;
+  c.ipaCacheWays = 4;
   c.seed = 1;
   c.timing.clockPeriodPs = 1000;
   c.timing.utlbLookupCycles = 1;
@@ -135,6 +144,7 @@ Preset gem5Default() {
   c.timing.walkerIssueCycles = 8;
   c.timing.configLookupCycles = 3;
   c.timing.walkCacheLookupCycles = 4;
+  c.timing.ipaCacheLookupCycles = 3;
   c.timing.commandCycles = SmmuTiming{}.commandCycles;
   const std::string rr =
       "; gem5 \"rr\" mapped to fifo (choice): gem5 keeps one victim counter per cache, advanced on "
@@ -150,6 +160,8 @@ Preset gem5Default() {
       {"httu", "gem5: smmu_idr0 = 0x094C100F, HTTU = 0 (l.164-177)"},
       {"ats", "gem5: smmu_idr0, ATS = 0 (l.164-177)"},
       {"pri", "gem5: smmu_idr0, PRI = 0 (l.164-177)"},
+      {"stage1", "gem5: smmu_idr0 = 0x094C100F, S1P = 1 (l.164-177)"},
+      {"stage2", "gem5: smmu_idr0 = 0x094C100F, S2P = 1 (l.164-177)"},
       {"utlb_entries", "gem5: SMMUv3DeviceInterface utlb_entries = 32 (l.67)"},
       {"utlb_ways", "gem5: utlb_assoc = 0, fully associative (l.68)"},
       {"utlb_policy", "gem5: utlb_policy = \"rr\" (l.69)" + rr},
@@ -169,6 +181,10 @@ Preset gem5Default() {
        "entry counts are kept and the associativity is not"},
       {"walk_cache_policy", "gem5: walk_policy = \"rr\" (l.149)" + rr},
       {"ptw_slots", "gem5: SMMUv3 ptw_slots = 16 (l.113)"},
+      {"ipa_cache_entries",
+       "gem5: ipa_enable = False (l.136), so no IPA cache: 0 chosen; gem5's ipa_entries = 128 "
+       "(l.133) applies only when enabled (set ipa_cache_entries: 128 to model that)"},
+      {"ipa_cache_ways", "gem5: ipa_assoc = 4 (l.134); unused while ipa_cache_entries is 0"},
       {"seed", "choice: model default (gem5 seeds its caches with fixed constants)"},
       {"clock_period_ps",
        "choice: model default 1 GHz (gem5's SMMU takes its clock domain's period; SMMUv3.py sets "
@@ -178,6 +194,7 @@ Preset gem5Default() {
       {"walker_issue_cycles", "gem5: ifc_smmu_lat = 8, interface -> SMMU hop (l.108)"},
       {"config_lookup_cycles", "gem5: cfg_lat = 3 (l.130)"},
       {"walk_cache_lookup_cycles", "gem5: walk_lat = 4 (l.161)"},
+      {"ipa_cache_lookup_cycles", "gem5: ipa_lat = 3 (l.137)"},
       {"command_cycles", "choice: model default (SMMUv3.py has no per-command cost)"},
       {"stream_table", "gem5: smmu_idr0, ST_LEVEL = 0b01, 2-level supported (l.164-177)"},
   };
@@ -189,9 +206,11 @@ Preset gem5Default() {
        "charges walker_issue_cycles once per miss)",
        "lookup slots utlb_slots 1, tlb_slots 3, cfg_slots 3, walk_slots 4 (l.72, 79, 131, 162): "
        "concurrent lookups per cache; no counterpart",
-       "SMMU-level TLB (tlb_enable False, l.122) and IPA cache (ipa_enable False, l.136) are off "
-       "in gem5 and not modelled",
-       "walk_S2L0..S2L3 = 4/28/92/4 (l.144-147): stage 2 is not modelled",
+       "SMMU-level TLB (tlb_enable False, l.122): off in gem5 and not modelled",
+       "ipa_policy \"rr\" (l.135) and ipa_slots 3 (l.138): the model's IPA cache is LRU and has "
+       "no lookup-slot bound",
+       "walk_S2L0..S2L3 = 4/28/92/4 (l.144-147): the model has no stage-2 walk caches (its IPA "
+       "cache holds whole stage-2 translations)",
        "prefetch_enable False (l.81), wc_nonfinal_enable False (l.151-153): nothing to map",
        "smmu_idr0 COHACC = 0 and MSI = 0, smmu_idr1 CMDQS = 7 (128 commands), EVENTQS = 0: not "
        "scenario keys; the model keeps its own (COHACC 1, MSI 1, 256 commands, 128 events)",
@@ -211,6 +230,8 @@ Preset mmu500Like() {
   c.features.httu = 0;
   c.features.ats = false;
   c.features.pri = false;
+  c.features.s1p = true;
+  c.features.s2p = true;
   c.features.stLevel2 = true;
   c.utlbEntries = 32;
   c.utlbWays = 0;
@@ -226,6 +247,8 @@ Preset mmu500Like() {
   c.walkCacheWays = 4;
   c.walkCachePolicy = "lru";
   c.ptwSlots = 8;
+  c.ipaCacheEntries = 64;
+  c.ipaCacheWays = 4;
   c.seed = 1;
   c.timing.clockPeriodPs = 1000;
   c.timing.utlbLookupCycles = 2;
@@ -233,6 +256,7 @@ Preset mmu500Like() {
   c.timing.walkerIssueCycles = 4;
   c.timing.configLookupCycles = 2;
   c.timing.walkCacheLookupCycles = 2;
+  c.timing.ipaCacheLookupCycles = 2;
   c.timing.commandCycles = 8;
   const Sources s = {
       {"oas_bits", "SPEC [A500] ddi0517/a §2.3.5: 49-bit VA in, 48-bit PA out"},
@@ -242,6 +266,10 @@ Preset mmu500Like() {
       {"httu", "choice: none, as PRESETS.md §8 (row mmu500-like: HTTU no)"},
       {"ats", "choice: false, SMMUv2 has no ATS"},
       {"pri", "choice: false, SMMUv2 has no PRI"},
+      {"stage1", "SPEC [A500] ddi0517/a §2.3.5: stage-1 translation of a 49-bit VA"},
+      {"stage2",
+       "SPEC [A500] ddi0517/b §2.4.5: an IPA->PA cache of stage-2 translations; INST Zynq "
+       "UltraScale+ (MMU-500) has the stage-2 TLBIIPAS2L registers (PRESETS.md §3)"},
       {"utlb_entries",
        "INST [AGX7] §2.2.4: 32-entry micro TLB in the Agilex 7 TBUs (128 in the FPGA TBU)"},
       {"utlb_ways", "choice: fully associative (not published)"},
@@ -266,6 +294,10 @@ Preset mmu500Like() {
       {"walk_cache_policy", "choice: model default"},
       {"ptw_slots",
        "SPEC [A500] ddi0517/a §2.3.5: at most 8 parallel PTWs per TBU (one TBU modelled)"},
+      {"ipa_cache_entries",
+       "UNVERIFIED: the MMU-500's IPA->PA cache ([A500] ddi0517/b §2.4.5) has no published size; "
+       "64 chosen"},
+      {"ipa_cache_ways", "SPEC [A500] ddi0517/b §2.4.5: the IPA->PA cache is 4-way"},
       {"seed", "choice: model default"},
       {"clock_period_ps", "UNVERIFIED: no SoC's SMMU clock found (PRESETS.md §3); model default"},
       {"utlb_lookup_cycles",
@@ -275,6 +307,7 @@ Preset mmu500Like() {
       {"walker_issue_cycles", "choice: model default (not published)"},
       {"config_lookup_cycles", "choice: model default (not published)"},
       {"walk_cache_lookup_cycles", "choice: model default (not published)"},
+      {"ipa_cache_lookup_cycles", "choice: model default (not published)"},
       {"command_cycles", "choice: model default (not published)"},
       {"stream_table",
        "choice: model default; SMMUv2 matches streams in registers (no stream table)"},
@@ -302,6 +335,8 @@ Preset mmu600Like() {
   c.features.httu = 0;
   c.features.ats = true;
   c.features.pri = true;
+  c.features.s1p = true;
+  c.features.s2p = true;
   c.features.stLevel2 = true;
   c.utlbEntries = 32;
   c.utlbWays = 0;
@@ -317,6 +352,8 @@ Preset mmu600Like() {
   c.walkCacheWays = 4;
   c.walkCachePolicy = "fifo";
   c.ptwSlots = 16;
+  c.ipaCacheEntries = 256;
+  c.ipaCacheWays = 4;
   c.seed = 1;
   c.timing = SmmuTiming{};
   const Sources s = {
@@ -332,6 +369,10 @@ Preset mmu600Like() {
        "SMMU_IDR0 reset 0x080F7E3F"},
       {"ats", "SPEC [A600] T2-18: ATS = 1; INST Agilex 5 SMMU_IDR0 reset 0x080F7E3F"},
       {"pri", "SPEC [A600] T2-18: PRI = 1; INST Agilex 5 SMMU_IDR0 reset 0x080F7E3F"},
+      {"stage1", "INST Agilex 5 SMMU_IDR0 reset 0x080F7E3F: S1P = 1"},
+      {"stage2",
+       "INST Agilex 5 SMMU_IDR0 reset 0x080F7E3F: S2P = 1; SPEC [A600AE] §2.2: S2L0..S2L3 walk "
+       "caches"},
       {"utlb_entries",
        "UNVERIFIED: guess; the Agilex 5 TBU uTLB depth row is not retrievable ([AGX5] "
        "§4.3.4.4.2)"},
@@ -358,6 +399,10 @@ Preset mmu600Like() {
        "SPEC [A600AE] §2.2.3: round-robin replacement, mapped to fifo (choice)"},
       {"ptw_slots",
        "UNVERIFIED: guess; the Agilex 5 TCUCFG_PTW_SLOTS value is cut off ([AGX5] §4.3.4.4.1)"},
+      {"ipa_cache_entries",
+       "UNVERIFIED: choice; the MMU-600 caches stage 2 in its S2L0..S2L3 walk caches ([A600AE] "
+       "§2.2), not in an IPA cache; sized as one Agilex 5 stage-2 level, 256 ([AGX5] Table 88/90)"},
+      {"ipa_cache_ways", "UNVERIFIED: choice; 4, as the MMU-600's walk caches ([A600AE] §2.2)"},
       {"seed", "choice: model default"},
       {"clock_period_ps",
        "UNVERIFIED: the Agilex 5 SMMU clock is not found (PRESETS.md §3); model default"},
@@ -367,14 +412,17 @@ Preset mmu600Like() {
       {"walker_issue_cycles", "choice: model default (not published)"},
       {"config_lookup_cycles", "choice: model default (not published)"},
       {"walk_cache_lookup_cycles", "choice: model default (not published)"},
+      {"ipa_cache_lookup_cycles", "choice: model default (not published)"},
       {"command_cycles", "choice: model default (not published)"},
       {"stream_table", "INST Agilex 5 SMMU_IDR0 reset 0x080F7E3F: ST_LEVEL = 0b01 (2-level)"},
   };
   return make(
       "mmu600-like", "Arm MMU-600 r2p2 as Intel Agilex 5 configures it", c, s,
-      {"Agilex 5 SMMU_IDR0 0x080F7E3F also gives S2P 1, BTM 1, COHACC 1, STALL_MODEL 0b00 and "
-       "SMMU_IDR1 queues of 2^19 entries: not scenario keys; the model keeps its own (stage 1 "
-       "only, BTM 0, COHACC 1, STALL_MODEL 0b01, 256/128/128 entries)",
+      {"Agilex 5 SMMU_IDR0 0x080F7E3F also gives BTM 1, COHACC 1, STALL_MODEL 0b00 and SMMU_IDR1 "
+       "queues of 2^19 entries: not scenario keys; the model keeps its own (BTM 0, COHACC 1, "
+       "STALL_MODEL 0b01, 256/128/128 entries)",
+       "stage-2 walk caches S2L0..S2L3 (256 entries each in Agilex 5): no counterpart; the model "
+       "caches whole stage-2 translations in its IPA cache",
        "TCUCFG_NUM_TBU 14, 6 TBUs used ([AGX5] §4.3.4.1): the model has one TBU per SMMU",
        "max_tok_trans 255 (256 DTI translation tokens per TBU, [AGX5] §4.3.5.2): no counterpart",
        "TCU outstanding reads <= PTW_SLOTS + 2, 1 write ([A600AE] §2.2.2): not modelled",
@@ -395,6 +443,8 @@ Preset mmu700Server() {
   c.features.httu = 2;
   c.features.ats = true;
   c.features.pri = true;
+  c.features.s1p = true;
+  c.features.s2p = true;
   c.features.stLevel2 = true;
   c.utlbEntries = 64;
   c.utlbWays = 0;
@@ -410,6 +460,8 @@ Preset mmu700Server() {
   c.walkCacheWays = 8;
   c.walkCachePolicy = "fifo";
   c.ptwSlots = 64;
+  c.ipaCacheEntries = 1024;
+  c.ipaCacheWays = 8;
   c.seed = 1;
   c.timing = SmmuTiming{};
   const Sources s = {
@@ -422,6 +474,13 @@ Preset mmu700Server() {
        "chosen HIGH, as SBSA rule S_L6SM_02 requires A+D of server SMMUs"},
       {"ats", "SPEC [A700] §1.2, T2-19: ATS = 1"},
       {"pri", "SPEC [A700] §1.2, T2-19: PRI = 1"},
+      {"stage1",
+       "SPEC (SW) Linux arm_smmu_device_iidr_probe: the MMU-700 nesting errata imply S1P = 1 "
+       "(see stage2)"},
+      {"stage2",
+       "SPEC (SW) Linux arm-smmu-v3.c arm_smmu_device_iidr_probe: errata 2268618/2812531 clear "
+       "ARM_SMMU_FEAT_NESTING (S1P and S2P) on the MMU-700, so it implements stage 2 (PRESETS.md "
+       "§2)"},
       {"utlb_entries",
        "RANGE [A700] §2.4.5 T2-32: TBUCFG_UTLB_DEPTH 4, 8, 12, 16, 32 or 64; pick (PRESETS.md "
        "§8: 32-64)"},
@@ -451,6 +510,10 @@ Preset mmu700Server() {
        "choice: fifo (round robin, as the MMU-600's walk caches, [A600AE] §2.2.3); not published"},
       {"ptw_slots",
        "RANGE [A700] §2.4.2 T2-28: TCUCFG_PTW_SLOTS 2..512; pick (PRESETS.md §8: 64)"},
+      {"ipa_cache_entries",
+       "UNVERIFIED: choice; the MMU-700 keeps stage-2 entries in its unified walk cache ([A700] "
+       "T2-28), no IPA cache size is published; 1024 chosen"},
+      {"ipa_cache_ways", "UNVERIFIED: choice; 8, as walk_cache_ways"},
       {"seed", "choice: model default"},
       {"clock_period_ps", "UNVERIFIED: no MMU-700 clock found; model default"},
       {"utlb_lookup_cycles",
@@ -460,6 +523,7 @@ Preset mmu700Server() {
       {"walker_issue_cycles", "choice: model default (not published)"},
       {"config_lookup_cycles", "choice: model default (not published)"},
       {"walk_cache_lookup_cycles", "choice: model default (not published)"},
+      {"ipa_cache_lookup_cycles", "choice: model default (not published)"},
       {"command_cycles", "choice: model default (not published)"},
       {"stream_table", "choice: model default (2-level, what Linux uses when offered)"},
   };

@@ -1,6 +1,7 @@
 #include "smmu/Smmu.h"
 
 #include <cstring>
+#include <new>
 
 #include "arch/Registers.h"
 
@@ -15,6 +16,7 @@ Smmu::Smmu(sc_core::sc_module_name name, const SmmuConfig& cfg)
   regs.register_b_transport(this, &Smmu::regTransport);
   regs.register_transport_dbg(this, &Smmu::regDebug);
   dmaIn.register_b_transport(this, &Smmu::dmaTransport);
+  dmaOut.register_invalidate_direct_mem_ptr(this, &Smmu::invalidateDmi);
   SC_THREAD(commandThread);
 }
 
@@ -62,19 +64,83 @@ void Smmu::dmaTransport(int port, tlm::tlm_generic_payload& p, sc_time& delay) {
   req.port = uint32_t(port);  // the binding index: one micro TLB per bound device
   req.iova = p.get_address();
   req.acc.write = p.is_write();
-  if (!unitsPerPs_) unitsPerPs_ = sc_time(1, SC_PS).value();  // fixed while simulating
-  const Tick now = Tick((sc_core::sc_time_stamp().value() + delay.value()) / unitsPerPs_);
-  const TranslationResult r = core_->translate(req, now);
-  if (ext) ext->result = r;
-  delay += sc_time::from_value(r.latency * unitsPerPs_);
+  if (!unitsPerPs_) {  // the resolution is fixed while simulating
+    unitsPerPs_ = sc_time(1, SC_PS).value();
+    psResolution_ = unitsPerPs_ == 1;
+  }
+  const uint64_t at = sc_core::sc_time_stamp().value() + delay.value();
+  const Tick now = psResolution_ ? at : at / unitsPerPs_;
+  // The result is built in place: in the extension (the device reads it there), or locally.
+  TranslationResult local;
+  TranslationResult* res = &local;
+  if (ext) {
+    ext->result.~TranslationResult();  // trivially destructible: reuse the storage
+    res = new (&ext->result) TranslationResult(core_->translate(req, now));
+  } else {
+    new (&local) TranslationResult(core_->translate(req, now));
+  }
+  const TranslationResult& r = *res;
+  if (r.latency != lastLatencyPs_) {  // hits mostly take the same time: convert once
+    lastLatency_ = sc_time::from_value(r.latency * unitsPerPs_);
+    lastLatencyPs_ = r.latency;
+  }
+  delay += lastLatency_;
   if (r.outcome != Outcome::Ok) {
     p.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
     return;
   }
+  const PhysAddr pa = r.pa;
+  if (dmaDmi && dmaThroughDmi(p, pa, delay)) return;
   const uint64_t iova = p.get_address();
-  p.set_address(r.pa);
+  p.set_address(pa);
   dmaOut->b_transport(p, delay);
+  if (dmaDmi && p.is_write() && p.is_response_ok() && p.is_dmi_allowed()) requestDmi(p, pa);
   p.set_address(iova);
+}
+
+bool Smmu::dmaThroughDmi(tlm::tlm_generic_payload& p, PhysAddr pa, sc_time& delay) {
+  const unsigned len = p.get_data_length();
+  const tlm::tlm_command cmd = p.get_command();
+  // Only what b_transport would do plainly: a read or write of at least one byte, no byte
+  // enables, no streaming (the target reports those).
+  if (len == 0 || cmd == tlm::TLM_IGNORE_COMMAND || p.get_byte_enable_ptr() ||
+      (p.get_streaming_width() != 0 && p.get_streaming_width() < len) || !p.get_data_ptr())
+    return false;
+  const DmiGrant& g = dmi_[(pa >> 12) % kDmiGrants];
+  const uint64_t last = pa + (len - 1);
+  if (!g.valid || pa < g.start || last > g.end || last < pa) return false;
+  const bool write = cmd == tlm::TLM_WRITE_COMMAND;
+  if (write ? !g.write : !g.read) return false;
+  unsigned char* mem = g.ptr + (pa - g.start);
+  if (write)
+    std::memcpy(mem, p.get_data_ptr(), len);
+  else
+    std::memcpy(p.get_data_ptr(), mem, len);
+  delay += write ? g.writeLatency : g.readLatency;
+  p.set_dmi_allowed(true);
+  p.set_response_status(tlm::TLM_OK_RESPONSE);
+  ++dmaDmiAccesses;
+  return true;
+}
+
+void Smmu::requestDmi(tlm::tlm_generic_payload& p, PhysAddr pa) {
+  tlm::tlm_dmi d;  // p carries the translated address (no new payload: no allocation)
+  if (!dmaOut->get_direct_mem_ptr(p, d) || !d.get_dmi_ptr()) return;
+  if (pa < d.get_start_address() || pa > d.get_end_address()) return;
+  DmiGrant& g = dmi_[(pa >> 12) % kDmiGrants];
+  g.valid = true;
+  g.read = d.is_read_allowed();
+  g.write = d.is_write_allowed();
+  g.start = d.get_start_address();
+  g.end = d.get_end_address();
+  g.ptr = d.get_dmi_ptr();
+  g.readLatency = d.get_read_latency();
+  g.writeLatency = d.get_write_latency();
+}
+
+void Smmu::invalidateDmi(sc_dt::uint64 start, sc_dt::uint64 end) {
+  for (DmiGrant& g : dmi_)
+    if (g.valid && g.start <= end && start <= g.end) g.valid = false;
 }
 
 void Smmu::commandThread() {

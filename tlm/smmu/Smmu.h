@@ -5,9 +5,12 @@
 //   dmaOut initiator: translated DMA -> memory
 // Translations are loosely timed: b_transport annotates the translation latency onto the
 // caller's delay and forwards the transaction downstream with the translated address.
+// With dmaDmi set (System: LT mode), translated data accesses use DMI where memory grants it:
+// the same bytes and the same latency, without the downstream transport.
 // The command queue is consumed by a thread woken by CMDQ_PROD writes; each command takes
 // its memory time plus command_cycles of simulated time.
 #pragma once
+#include <array>
 #include <memory>
 #include <systemc>
 #include <tlm>
@@ -37,14 +40,38 @@ class Smmu : public sc_core::sc_module {
 
   // Counters of the DMA path (not of the translation itself).
   uint64_t dmaWithoutExtension = 0;
+  uint64_t dmaDmiAccesses = 0;  // translated accesses served through DMI
+
+  // Use DMI for translated data where the memory grants it (asked for after a successful
+  // b_transport write, so that a grant never allocates memory the transport would not have).
+  bool dmaDmi = false;
 
  private:
   void regTransport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay);
   unsigned regDebug(tlm::tlm_generic_payload& p);
   void dmaTransport(int port, tlm::tlm_generic_payload& p, sc_core::sc_time& delay);
   void commandThread();
+  // Translated data through a DMI grant; false when none covers it (use b_transport).
+  bool dmaThroughDmi(tlm::tlm_generic_payload& p, PhysAddr pa, sc_core::sc_time& delay);
+  void requestDmi(tlm::tlm_generic_payload& p, PhysAddr pa);
+  void invalidateDmi(sc_dt::uint64 start, sc_dt::uint64 end);
+
+  // DMI grants of the data path, direct-mapped by 4 KiB page of their start address.
+  struct DmiGrant {
+    bool valid = false;
+    bool read = false, write = false;
+    uint64_t start = 0, end = 0;  // inclusive
+    unsigned char* ptr = nullptr;
+    sc_core::sc_time readLatency, writeLatency;
+  };
+  static constexpr size_t kDmiGrants = 256;
+  std::array<DmiGrant, kDmiGrants> dmi_;
 
   std::unique_ptr<SmmuCore> core_;
+  uint64_t unitsPerPs_ = 0;  // time resolution units per picosecond (set on first use)
+  bool psResolution_ = false;  // unitsPerPs_ == 1: no division
+  Tick lastLatencyPs_ = 0;   // the last translation latency converted, and its sc_time
+  sc_core::sc_time lastLatency_;
   sc_core::sc_event cmdqKick_;
 };
 

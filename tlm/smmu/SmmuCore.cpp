@@ -48,6 +48,61 @@ AccessAttrs applyStreamOverrides(AccessAttrs a, uint8_t privcfg, uint8_t instcfg
   return a;
 }
 
+// A TLB hit applied to r: where it was served, the output address and permission, and the
+// permission fault to raise (if any) with the effective attributes it is reported with.
+struct HitCheck {
+  EventId perm = EventId::None;
+  bool s2 = false;  // a stage-2 permission fault
+  AccessAttrs eff;
+};
+
+__attribute__((always_inline)) inline HitCheck applyHit(const TranslationRequest& req, const TlbEntry& e, TranslationResult& r,
+                         Tick now, ServedBy by, SmmuStats& stats) {
+  HitCheck c;
+  r.servedBy = by;
+  if (e.readyAt > now + r.latency) {  // the fill is still in flight: wait for that walk
+    ++stats.tlbHitsUnderFill;
+    r.latency = e.readyAt - now;
+    r.servedBy = ServedBy::Coalesced;
+  }
+  r.level = e.level;
+  if (e.bypass) {
+    ++stats.bypassed;
+    r.pa = req.iova;
+    r.writable = true;
+    r.level = 0;
+    return c;
+  }
+  S1WalkConfig pc;
+  pc.wxn = e.wxn;
+  pc.uwxn = e.uwxn;
+  pc.pan = e.pan;
+  c.eff = applyStreamOverrides(req.acc, e.privcfg, e.instcfg);
+  const bool hasS1 = e.stages != 2, hasS2 = e.stages != 1;
+  r.writable = (!hasS1 || !e.attrs.readOnly) && (!hasS2 || e.attrs.s2Write);
+  r.pa = e.paBase + (req.iova - e.vaBase);
+  if (hasS1) {
+    c.perm = checkPermission(e.attrs, pc, c.eff);
+    if (c.perm != EventId::None) return c;
+  }
+  if (hasS2) {
+    c.perm = checkS2Permission(e.attrs, S2WalkConfig{}, c.eff);
+    c.s2 = c.perm != EventId::None;
+  }
+  return c;
+}
+
+// The result of a hit that faults: `fault` is SmmuCore::fault.
+template <class Fault>
+TranslationResult raiseHitFault(const TranslationRequest& req, const TlbEntry& e,
+                                const HitCheck& c, const TranslationResult& r, Fault fault) {
+  TranslationRequest ev = req;
+  ev.acc = c.eff;
+  if (c.s2) return fault(ev, c.perm, e.s2Record, r, e.stages == 2 ? req.iova : 0, evt::CLASS_IN,
+                         true);
+  return fault(ev, c.perm, e.recordFaults, r, 0, evt::CLASS_IN, false);
+}
+
 
 }  // namespace
 
@@ -82,7 +137,7 @@ std::string_view servedByName(ServedBy s) {
   return "?";
 }
 
-TlbIf* SmmuCore::utlbFor(uint32_t port) {
+inline TlbIf* SmmuCore::utlbFor(uint32_t port) {
   if (cfg_.utlbEntries == 0) return nullptr;
   if (port >= utlbs_.size()) utlbs_.resize(size_t(port) + 1);
   auto& u = utlbs_[port];
@@ -445,11 +500,21 @@ TranslationResult SmmuCore::fault(const TranslationRequest& req, EventId id, boo
 
 TranslationResult SmmuCore::translate(const TranslationRequest& reqIn, Tick now) {
   ++stats_.translations;
-  TranslationRequest req = reqIn;
-  if (!req.ssv) req.ssid = 0;
+  // Without a substream the SSID plays no part (a copy only when it has to be cleared: the
+  // caller has just written the request field by field).
+  TranslationRequest cleared;
+  const TranslationRequest* rq = &reqIn;
+  if (!reqIn.ssv && reqIn.ssid != 0) {
+    cleared = reqIn;
+    cleared.ssid = 0;
+    rq = &cleared;
+  }
+  const TranslationRequest& req = *rq;
 
+  // Each path builds its result in place (one named result per lambda, returned as a prvalue):
+  // no copy of the struct right after its fields were written.
   // SMMU disabled: global bypass attributes decide (no translation, no event).
-  if (!(cr0_ & reg::CR0_SMMUEN)) {
+  auto disabled = [&] {
     TranslationResult r;
     if (gbpa_ & reg::GBPA_ABORT) {
       ++stats_.aborted;
@@ -462,16 +527,23 @@ TranslationResult SmmuCore::translate(const TranslationRequest& reqIn, Tick now)
     r.writable = true;
     r.servedBy = ServedBy::Bypass;
     return r;
-  }
+  };
   // A TBU translation slot is held from acceptance to the response.
-  const ResourcePool::Grant slot = xlate_.acquire(now);
-  TranslationResult r = translateEnabled(req, now, slot.start - now);
-  xlate_.release(slot, now + r.latency);
-  return r;
+  auto enabled = [&] {
+    const ResourcePool::Grant slot = xlate_.acquire(now);
+    TranslationResult r = translateEnabled(req, now, slot.start - now);
+    xlate_.release(slot, now + r.latency);
+    return r;
+  };
+  if (!(cr0_ & reg::CR0_SMMUEN)) return disabled();
+  return enabled();
 }
 
-TranslationResult SmmuCore::translateEnabled(const TranslationRequest& req, Tick now,
-                                             Tick queued) {
+// The hit path works on one TranslationResult in place, the caller's return slot (noinline
+// keeps it there: inlined, GCC splits r into registers and reassembles it with partial stores
+// and wide loads, whose store-forwarding stalls cost more than the rest of a TLB hit).
+__attribute__((noinline)) TranslationResult SmmuCore::translateEnabled(
+    const TranslationRequest& req, Tick now, Tick queued) {
   const SmmuTiming& tm = cfg_.timing;
   const Tick clk = tm.clockPeriodPs;
   TranslationResult r;
@@ -479,21 +551,30 @@ TranslationResult SmmuCore::translateEnabled(const TranslationRequest& req, Tick
   const TlbLookupKey key{req.sid, req.ssid, req.ssv, req.iova};
 
   // TBU: the port's micro TLB, then the main TLB.
+  const TlbEntry* e = nullptr;
+  ServedBy by = ServedBy::Tlb;
   TlbIf* utlb = utlbFor(req.port);
   if (utlb) {
     r.latency += Tick(tm.utlbLookupCycles) * clk;
     ++stats_.utlbLookups;
-    if (const TlbEntry* e = utlb->lookup(key)) {
+    if ((e = utlb->lookup(key))) {
       ++stats_.utlbHits;
-      return hit(req, *e, r, now, ServedBy::Utlb);
+      by = ServedBy::Utlb;
     }
   }
-  r.latency += Tick(tm.tlbLookupCycles) * clk;
-  ++stats_.tlbLookups;
-  if (const TlbEntry* e = tlb_->lookup(key)) {
-    ++stats_.tlbHits;
-    if (utlb) utlb->insert(*e);
-    return hit(req, *e, r, now, ServedBy::Tlb);
+  if (!e) {
+    r.latency += Tick(tm.tlbLookupCycles) * clk;
+    ++stats_.tlbLookups;
+    if ((e = tlb_->lookup(key))) {
+      ++stats_.tlbHits;
+      if (utlb) utlb->insert(*e);
+    }
+  }
+  if (e) {
+    const HitCheck c = applyHit(req, *e, r, now, by, stats_);
+    if (c.perm != EventId::None)
+      r = raiseHitFault(req, *e, c, r, [this](auto&&... a) { return fault(a...); });
+    return r;
   }
   ++stats_.tlbMisses;
   r.latency += Tick(tm.walkerIssueCycles) * clk;
@@ -507,40 +588,9 @@ TranslationResult SmmuCore::translateEnabled(const TranslationRequest& req, Tick
 
 TranslationResult SmmuCore::hit(const TranslationRequest& req, const TlbEntry& e,
                                 TranslationResult r, Tick now, ServedBy by) {
-  r.servedBy = by;
-  if (e.readyAt > now + r.latency) {  // the fill is still in flight: wait for that walk
-    ++stats_.tlbHitsUnderFill;
-    r.latency = e.readyAt - now;
-    r.servedBy = ServedBy::Coalesced;
-  }
-  r.level = e.level;
-  if (e.bypass) {
-    ++stats_.bypassed;
-    r.pa = req.iova;
-    r.writable = true;
-    r.level = 0;
-    return r;
-  }
-  S1WalkConfig pc;
-  pc.wxn = e.wxn;
-  pc.uwxn = e.uwxn;
-  pc.pan = e.pan;
-  const AccessAttrs eff = applyStreamOverrides(req.acc, e.privcfg, e.instcfg);
-  const bool hasS1 = e.stages != 2, hasS2 = e.stages != 1;
-  r.writable = (!hasS1 || !e.attrs.readOnly) && (!hasS2 || e.attrs.s2Write);
-  r.pa = e.paBase + (req.iova - e.vaBase);
-  TranslationRequest ev = req;
-  ev.acc = eff;
-  if (hasS1) {
-    const EventId perm = checkPermission(e.attrs, pc, eff);
-    if (perm != EventId::None) return fault(ev, perm, e.recordFaults, r, 0, evt::CLASS_IN);
-  }
-  if (hasS2) {
-    const EventId perm = checkS2Permission(e.attrs, S2WalkConfig{}, eff);
-    if (perm != EventId::None)
-      return fault(ev, perm, e.s2Record, r, e.stages == 2 ? req.iova : 0, evt::CLASS_IN, true);
-  }
-  return r;
+  const HitCheck c = applyHit(req, e, r, now, by, stats_);
+  if (c.perm == EventId::None) return r;
+  return raiseHitFault(req, e, c, r, [this](auto&&... a) { return fault(a...); });
 }
 
 TranslationResult SmmuCore::walk(const TranslationRequest& req, Tick now, TranslationResult r) {
