@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <sstream>
 #include <stdexcept>
 #include <systemc>
@@ -151,10 +152,12 @@ devices:
 run: {mode: lt, quantum_ns: 1000, progress: off}
 )yaml";
 
+// Shared resources are limited: the memory channels run near capacity (nearly every access
+// queues, ~25 ns on average), translation slots and walkers queue now and then.
 const char* kContention = R"yaml(
 name: bench-contention
-memory: {latency_ns: 100, channels: 4, occupancy_ns: 5}
-smmus: [{name: smmu0, tlb_entries: 1024, tlb_ways: 4, ptw_slots: 8, tbu_xlate_slots: 64}]
+memory: {latency_ns: 100, channels: 8, occupancy_ns: 4}
+smmus: [{name: smmu0, tlb_entries: 1024, tlb_ways: 4, ptw_slots: 8, tbu_xlate_slots: 16}]
 devices:
   - {name: dev, count: 16, pattern: random, footprint_bytes: 128KiB, access_bytes: 64,
      write_fraction: 0.3, outstanding: 16, transactions: 250000}
@@ -211,8 +214,9 @@ nlohmann::json runSystemCase(const std::string& name, bool quick,
   }
   for (const auto& g : s.devices)
     mappedPages += uint64_t(g.count) * ((g.footprintBytes + g.pageSize - 1) / g.pageSize);
-  uint64_t xl = 0, hits = 0, walks = 0;
+  uint64_t xl = 0, hits = 0, walks = 0, dmi = 0;
   for (size_t i = 0; i < s.smmus.size(); ++i) {
+    dmi += sys.smmu(i).dmaDmiAccesses;
     const SmmuStats& st = sys.smmu(i).core().stats();
     xl += st.translations;
     hits += st.utlbHits + st.tlbHits;
@@ -236,6 +240,7 @@ nlohmann::json runSystemCase(const std::string& name, bool quick,
   j["setup_s"] = seconds(tElab, tTraffic);  // the host agent: probe, attach, map
   j["tlb_hit_rate"] = xl ? double(hits) / double(xl) : 0.0;
   j["walks_per_txn"] = xl ? double(walks) / double(xl) : 0.0;
+  j["dmi_fraction"] = double(dmi) / double(issued);  // data accesses served through DMI
   j["sim_time_ns"] = sc_core::sc_time_stamp().to_seconds() * 1e9;
   j["memory_pages"] = sys.memory().pagesAllocated();
   return j;
@@ -341,33 +346,47 @@ int runBench(const BenchOptions& o) {
   nlohmann::json out;
   out["machine"] = machineJson();
   out["quick"] = o.quick;
+  out["repeat"] = o.repeat;
   nlohmann::json cases = nlohmann::json::object();
+  std::map<std::string, std::vector<double>> samples;  // ns/txn of every run of a case
   bool failed = false;
-  for (const auto& n : names) {
-    std::cerr << "bench: " << n << " ..." << std::flush;
-    std::vector<std::string> argv{exe, "bench-case", n};
-    if (o.quick) argv.push_back("--quick");
-    const auto t0 = Clock::now();
-    const CommandResult r = runCommand(argv);
-    std::cerr << fmt::format(" {:.1f} s\n", seconds(t0, Clock::now()));
-    nlohmann::json j;
-    // The result is the last line that parses as a JSON object.
-    std::istringstream lines(r.out);
-    for (std::string line; std::getline(lines, line);)
-      if (!line.empty() && line[0] == '{') {
-        try {
-          j = nlohmann::json::parse(line);
-        } catch (const nlohmann::json::exception&) {
+  // Rounds of every case (interleaved, so that a noisy moment of a shared machine does not hit
+  // one case only); a case keeps its fastest run. scale runs once: its figure is memory.
+  const unsigned repeat = std::max(1u, o.repeat);
+  for (unsigned round = 0; round < repeat; ++round) {
+    for (const auto& n : names) {
+      if (round > 0 && (n == "scale" || !cases.contains(n))) continue;
+      std::cerr << fmt::format("bench: {} ({}/{}) ...", n, round + 1, n == "scale" ? 1 : repeat)
+                << std::flush;
+      std::vector<std::string> argv{exe, "bench-case", n};
+      if (o.quick) argv.push_back("--quick");
+      const auto t0 = Clock::now();
+      const CommandResult r = runCommand(argv);
+      std::cerr << fmt::format(" {:.1f} s\n", seconds(t0, Clock::now()));
+      nlohmann::json j;
+      // The result is the last line that parses as a JSON object.
+      std::istringstream lines(r.out);
+      for (std::string line; std::getline(lines, line);)
+        if (!line.empty() && line[0] == '{') {
+          try {
+            j = nlohmann::json::parse(line);
+          } catch (const nlohmann::json::exception&) {
+          }
         }
+      if (r.status != 0 || !j.is_object()) {
+        failed = true;
+        std::cerr << "bench: case " << n << " failed (exit status " << r.status << ")\n"
+                  << r.err << r.out;
+        cases.erase(n);
+        continue;
       }
-    if (r.status != 0 || !j.is_object()) {
-      failed = true;
-      std::cerr << "bench: case " << n << " failed (exit status " << r.status << ")\n"
-                << r.err << r.out;
-      continue;
+      const double v = j["ns_per_txn"].get<double>();
+      samples[n].push_back(v);
+      if (!cases.contains(n) || v < cases[n]["ns_per_txn"].get<double>()) cases[n] = j;
     }
-    cases[n] = j;
   }
+  for (auto& [n, v] : samples)
+    if (cases.contains(n)) cases[n]["ns_per_txn_runs"] = v;
   out["cases"] = cases;
 
   auto ns = [&](const std::string& n) -> double {
@@ -451,6 +470,8 @@ void addBenchSubcommands(CLI::App& app, BenchCommands& c) {
   c.bench->add_option("--out", c.opts.outDir, "write DIR/bench.json");
   c.bench->add_flag("--quick", c.opts.quick, "fewer transactions per case (same systems)");
   c.bench->add_option("--case", c.opts.cases, "run only this case (repeatable)");
+  c.bench->add_option("--repeat", c.opts.repeat,
+                      "runs of each case, interleaved; the fastest counts (default 3)");
   c.benchCase = app.add_subcommand("bench-case", "run one bench case, print one JSON line");
   c.benchCase->group("");  // hidden: `bench` runs it in a child process
   c.benchCase->add_option("name", c.caseName, "case")->required();

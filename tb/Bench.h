@@ -46,6 +46,7 @@ nlohmann::json runBenchCase(const std::string& name, bool quick,
 struct BenchOptions {
   std::string outDir;               // DIR/bench.json ("" = do not write)
   bool quick = false;
+  unsigned repeat = 3;              // runs of each case (but scale), the fastest counts
   std::vector<std::string> cases;   // empty = all
   std::string exe;                  // the smmusim binary; "" = /proc/self/exe
 };

@@ -27,15 +27,19 @@ Tick Device::nowPs() const {
   return lt_ ? kernel + toPs(qk_.get_local_time().value()) : kernel;
 }
 
-void Device::advanceTo(Tick t) {
-  const Tick now = nowPs();
-  if (t <= now) return;
+Tick Device::advanceTo(Tick t) {
+  const sc_time& kernel = sc_core::sc_time_stamp();  // read once (a library call)
+  const Tick now = lt_ ? toPs(kernel.value()) + toPs(qk_.get_local_time().value())
+                       : toPs(kernel.value());
+  if (t <= now) return now;
   if (lt_) {  // loosely timed: run ahead of the kernel until the quantum is used up
     qk_.inc(gapTime(t - now));
-    if (qk_.need_sync()) qk_.sync();
+    if (!qk_.needSyncAt(kernel)) return t;  // the local time grew by exactly t - now
+    qk_.sync();
   } else {  // contention-accurate: every issue happens at the kernel's time
     wait(gapTime(t - now));
   }
+  return nowPs();
 }
 
 void Device::run() {
@@ -44,28 +48,33 @@ void Device::run() {
   psResolution_ = unitsPerPs_ == 1;
   wait(start_);
   stats_.startPs = nowPs();
+  // The request's constant part; the SMMU takes the request as input only (it fills in the
+  // port, address and direction on its own copy).
+  TranslationRequest& req = ext_->req;
+  req = TranslationRequest{};
+  req.acc.priv = p_.priv;
   const uint64_t n = p_.trace ? p_.trace->size() : p_.transactions;
   for (uint64_t i = 0; i < n; ++i) {
     // A captured workload issues no earlier than the row's time.
-    if (p_.trace) advanceTo(stats_.startPs + (*p_.trace)[i].tNs * kPsPerNs);
+    // The device's time when known from advanceTo (nothing has yielded since).
+    Tick now = kUnknownTime;
+    if (p_.trace) now = advanceTo(stats_.startPs + (*p_.trace)[i].tNs * kPsPerNs);
     if (inflight_.size() >= p_.outstanding)  // all slots busy: wait for the earliest
-      advanceTo(inflight_.popEarliest());
-    TranslationRequest req;
-    req.acc.priv = p_.priv;
+      now = advanceTo(inflight_.popEarliest());
+    // The stream, field by field (a struct copy right after building it would stall on store
+    // forwarding when the SMMU reads it).
     if (p_.trace) {
       const TraceRow& row = (*p_.trace)[i];
       req.sid = row.sid;
       req.ssid = row.ssid;
       req.ssv = row.ssv;
-      ext_->req = req;
-      issue(row.iova, row.write, row.bytes);
+      issue(row.iova, row.write, row.bytes, now);
     } else {
       const Access a = traffic_->next();
       req.sid = p_.sid;
       req.ssid = p_.ssid;
       req.ssv = p_.ssv;
-      ext_->req = req;
-      issue(p_.iovaBase + a.offset, a.write, p_.accessBytes);
+      issue(p_.iovaBase + a.offset, a.write, p_.accessBytes, now);
     }
     if (p_.thinkPs) advanceTo(nowPs() + p_.thinkPs);
   }
@@ -77,7 +86,7 @@ void Device::run() {
   doneEvent.notify(sc_core::SC_ZERO_TIME);
 }
 
-void Device::issue(uint64_t iova, bool write, unsigned bytes) {
+void Device::issue(uint64_t iova, bool write, unsigned bytes, Tick now) {
   ext_->result = TranslationResult{};
   payload_.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
   payload_.set_address(iova);
@@ -91,7 +100,7 @@ void Device::issue(uint64_t iova, bool write, unsigned bytes) {
   sc_time delay = lt_ ? qk_.get_local_time() : sc_core::SC_ZERO_TIME;
   const uint64_t before = delay.value();
   ++stats_.issued;
-  const Tick issued = nowPs();
+  const Tick issued = now == kUnknownTime ? nowPs() : now;
   socket->b_transport(payload_, delay);
   const Tick lat = toPs(delay.value() - before);
   const Tick done = issued + lat;

@@ -83,6 +83,14 @@ struct DeviceStats {
   Tick startPs = 0;
 };
 
+// The quantum keeper, with need_sync() for a kernel time the caller has already read.
+class DeviceQuantumKeeper : public tlm_utils::tlm_quantumkeeper {
+ public:
+  bool needSyncAt(const sc_core::sc_time& kernel) const {
+    return kernel + m_local_time >= m_next_sync_point;
+  }
+};
+
 class Device : public sc_core::sc_module {
  public:
   tlm_utils::simple_initiator_socket<Device> socket;
@@ -105,8 +113,11 @@ class Device : public sc_core::sc_module {
   // SystemC time value <-> picoseconds (unitsPerPs_: resolution units per ps, set at start).
   Tick toPs(uint64_t value) const { return psResolution_ ? value : value / unitsPerPs_; }
   sc_core::sc_time fromPs(Tick ps) const { return sc_core::sc_time::from_value(ps * unitsPerPs_); }
-  void issue(uint64_t iova, bool write, unsigned bytes);
-  void advanceTo(Tick t);  // let the device's time reach t (wait, or run ahead in LT mode)
+  // Issues one transaction at the device's time `now` (kUnknownTime: read it here).
+  static constexpr Tick kUnknownTime = ~Tick{0};
+  void issue(uint64_t iova, bool write, unsigned bytes, Tick now);
+  // Lets the device's time reach t (wait, or run ahead in LT mode); returns the device's time.
+  Tick advanceTo(Tick t);
   // Latencies are recorded in runs of equal values (most transactions of a device take the
   // same time); the pending run is added to stats_.latency before anyone reads the stats.
   void recordLatency(Tick lat) {
@@ -143,7 +154,7 @@ class Device : public sc_core::sc_module {
   bool lt_ = false;
   uint64_t unitsPerPs_ = 1;
   bool psResolution_ = true;  // unitsPerPs_ == 1: no division
-  tlm_utils::tlm_quantumkeeper qk_;
+  DeviceQuantumKeeper qk_;
   CompletionQueue inflight_;  // completion times of at most `outstanding` transactions
   std::vector<unsigned char> buffer_;
   tlm::tlm_generic_payload payload_;

@@ -1,10 +1,10 @@
 // The backing store of the whole model: a sparse 64-bit physical address space held in 4 KiB
 // pages that are allocated on first write. Reads of untouched pages return zeros and allocate
 // nothing, so memory use follows the pages a run touches, never the simulated time.
-// A page that has only ever been written whole with zeros (a zeroed buffer) counts as allocated
-// but shares one read-only zero page; it gets storage of its own on any other write or when a
-// writable pointer to it is handed out (pagePtr). So a host that zeroes 64 GiB of DMA buffers
-// costs page-table entries, not 64 GiB.
+// A page that has only ever been written with zeros (a zeroed buffer) counts as allocated but
+// shares one read-only zero page; it gets storage of its own on the first non-zero write or
+// when a writable pointer to it is handed out (pagePtr, DMI). So a host that zeroes 64 GiB of
+// DMA buffers costs page-table entries, not 64 GiB.
 //
 // An optional region map says where RAM is: with no region declared the whole space is RAM;
 // once regions exist, an access that touches any byte outside every region is an external abort

@@ -7,6 +7,24 @@
 
 namespace smmu {
 
+namespace {
+
+// memcpy with the usual DMA sizes as fixed-size copies (inlined moves, not a library call).
+inline void copyBytes(unsigned char* dst, const unsigned char* src, unsigned len) {
+  switch (len) {
+    case 4: std::memcpy(dst, src, 4); return;
+    case 8: std::memcpy(dst, src, 8); return;
+    case 16: std::memcpy(dst, src, 16); return;
+    case 32: std::memcpy(dst, src, 32); return;
+    case 64: std::memcpy(dst, src, 64); return;
+    case 128: std::memcpy(dst, src, 128); return;
+    case 256: std::memcpy(dst, src, 256); return;
+    default: std::memcpy(dst, src, len); return;
+  }
+}
+
+}  // namespace
+
 using sc_core::sc_time;
 using sc_core::SC_PS;
 
@@ -57,7 +75,13 @@ void Smmu::dmaTransport(int port, tlm::tlm_generic_payload& p, sc_time& delay) {
   p.get_extension(ext);
   TranslationRequest req;
   if (ext) {
-    req = ext->req;
+    // Field by field, as the device has just written them: a wider load of fields stored
+    // separately stalls on store forwarding (hence also the condition on ssid, which keeps
+    // GCC from loading sid and ssid as one word; without a substream SmmuCore ignores ssid).
+    req.sid = ext->req.sid;
+    req.ssv = ext->req.ssv;
+    req.ssid = req.ssv ? ext->req.ssid : 0;
+    req.acc = ext->req.acc;
   } else {
     ++dmaWithoutExtension;  // no StreamID: treated as StreamID 0 without substream
   }
@@ -113,9 +137,9 @@ bool Smmu::dmaThroughDmi(tlm::tlm_generic_payload& p, PhysAddr pa, sc_time& dela
   if (write ? !g.write : !g.read) return false;
   unsigned char* mem = g.ptr + (pa - g.start);
   if (write)
-    std::memcpy(mem, p.get_data_ptr(), len);
+    copyBytes(mem, p.get_data_ptr(), len);
   else
-    std::memcpy(p.get_data_ptr(), mem, len);
+    copyBytes(p.get_data_ptr(), mem, len);
   delay += write ? g.writeLatency : g.readLatency;
   p.set_dmi_allowed(true);
   p.set_response_status(tlm::TLM_OK_RESPONSE);

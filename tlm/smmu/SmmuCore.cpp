@@ -56,8 +56,9 @@ struct HitCheck {
   AccessAttrs eff;
 };
 
-__attribute__((always_inline)) inline HitCheck applyHit(const TranslationRequest& req, const TlbEntry& e, TranslationResult& r,
-                         Tick now, ServedBy by, SmmuStats& stats) {
+__attribute__((always_inline)) inline HitCheck applyHit(const TranslationRequest& req,
+                                                        const TlbEntry& e, TranslationResult& r,
+                                                        Tick now, ServedBy by, SmmuStats& stats) {
   HitCheck c;
   r.servedBy = by;
   if (e.readyAt > now + r.latency) {  // the fill is still in flight: wait for that walk
@@ -137,13 +138,23 @@ std::string_view servedByName(ServedBy s) {
   return "?";
 }
 
+namespace {
+// A port's micro TLB, created on the port's first translation (out of the hit path).
+__attribute__((noinline)) TlbIf* makeUtlb(std::vector<std::unique_ptr<TlbIf>>& utlbs,
+                                          const SmmuConfig& cfg, uint32_t port) {
+  if (port >= utlbs.size()) utlbs.resize(size_t(port) + 1);
+  auto& u = utlbs[port];
+  if (!u)
+    u = std::make_unique<SetAssocTlb>(cfg.utlbEntries, cfg.utlbWays, cfg.utlbPolicy,
+                                      cfg.seed + 101 + port);
+  return u.get();
+}
+}  // namespace
+
 inline TlbIf* SmmuCore::utlbFor(uint32_t port) {
   if (cfg_.utlbEntries == 0) return nullptr;
-  if (port >= utlbs_.size()) utlbs_.resize(size_t(port) + 1);
-  auto& u = utlbs_[port];
-  if (!u) u = std::make_unique<SetAssocTlb>(cfg_.utlbEntries, cfg_.utlbWays, cfg_.utlbPolicy,
-                                            cfg_.seed + 101 + port);
-  return u.get();
+  if (port < utlbs_.size() && utlbs_[port]) return utlbs_[port].get();
+  return makeUtlb(utlbs_, cfg_, port);
 }
 
 // Applies an invalidation to the main TLB and every micro TLB; returns the entries removed.
@@ -548,7 +559,9 @@ __attribute__((noinline)) TranslationResult SmmuCore::translateEnabled(
   const Tick clk = tm.clockPeriodPs;
   TranslationResult r;
   r.latency = queued;
-  const TlbLookupKey key{req.sid, req.ssid, req.ssv, req.iova};
+  // (ssid is 0 without ssv already; the condition keeps GCC from loading sid and ssid, which the
+  // caller has just stored separately, as one 8-byte word: a store-forwarding stall.)
+  const TlbLookupKey key{req.sid, req.ssv ? req.ssid : 0u, req.ssv, req.iova};
 
   // TBU: the port's micro TLB, then the main TLB.
   const TlbEntry* e = nullptr;
