@@ -2,6 +2,7 @@
 
 #include <cstring>
 #include <new>
+#include <type_traits>
 
 #include "arch/Registers.h"
 
@@ -94,16 +95,13 @@ void Smmu::dmaTransport(int port, tlm::tlm_generic_payload& p, sc_time& delay) {
   }
   const uint64_t at = sc_core::sc_time_stamp().value() + delay.value();
   const Tick now = psResolution_ ? at : at / unitsPerPs_;
-  // The result is built in place: in the extension (the device reads it there), or locally.
+  // The result is built in place, in the extension (the device reads it there) or locally:
+  // constructing it from the returned prvalue writes it there directly, where an assignment
+  // would copy the freshly written struct (and stall on store forwarding).
+  static_assert(std::is_trivially_destructible_v<TranslationResult>);
   TranslationResult local;
-  TranslationResult* res = &local;
-  if (ext) {
-    ext->result.~TranslationResult();  // trivially destructible: reuse the storage
-    res = new (&ext->result) TranslationResult(core_->translate(req, now));
-  } else {
-    new (&local) TranslationResult(core_->translate(req, now));
-  }
-  const TranslationResult& r = *res;
+  TranslationResult& r = ext ? ext->result : local;
+  new (&r) TranslationResult(core_->translate(req, now));
   if (r.latency != lastLatencyPs_) {  // hits mostly take the same time: convert once
     lastLatency_ = sc_time::from_value(r.latency * unitsPerPs_);
     lastLatencyPs_ = r.latency;
