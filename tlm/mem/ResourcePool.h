@@ -5,6 +5,7 @@
 #pragma once
 #include <algorithm>
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "arch/Types.h"
@@ -15,9 +16,12 @@ class ResourcePool {
  public:
   explicit ResourcePool(unsigned servers = 0) { resize(servers); }
   // 0 servers = unlimited: every job starts when it arrives.
-  void resize(unsigned servers) { freeAt_.assign(servers, 0); }
-  unsigned servers() const { return unsigned(freeAt_.size()); }
-  bool limited() const { return !freeAt_.empty(); }
+  void resize(unsigned servers) {
+    servers_ = servers;
+    freeAt_.assign(servers, 0);
+  }
+  unsigned servers() const { return servers_; }
+  bool limited() const { return servers_ != 0; }
 
   struct Grant {
     unsigned server = 0;
@@ -25,12 +29,16 @@ class ResourcePool {
   };
   // The earliest-free server for a job arriving at `arrival`; release() it when the job's end
   // is known.
+  // The free-at times form a min-heap: acquire() takes the earliest-free server out of it and
+  // release() puts it back with its new free-at time (acquire/release pairs do not interleave
+  // within one pool). Servers are identical, so which one serves is immaterial.
   Grant acquire(Tick arrival) {
     Grant g;
     g.start = arrival;
     if (limited()) {
-      g.server = unsigned(std::min_element(freeAt_.begin(), freeAt_.end()) - freeAt_.begin());
-      g.start = std::max(arrival, freeAt_[g.server]);
+      std::pop_heap(freeAt_.begin(), freeAt_.end(), std::greater<Tick>());
+      g.start = std::max(arrival, freeAt_.back());
+      freeAt_.pop_back();
     }
     const Tick wait = g.start - arrival;
     ++jobs_;
@@ -41,7 +49,10 @@ class ResourcePool {
   }
   void release(const Grant& g, Tick end) {
     busySum_ += end - g.start;
-    if (limited()) freeAt_[g.server] = end;
+    if (servers_) {
+      freeAt_.push_back(end);
+      std::push_heap(freeAt_.begin(), freeAt_.end(), std::greater<Tick>());
+    }
   }
   // Both at once, for a job whose holding time is known on arrival. Returns the start.
   Tick reserve(Tick arrival, Tick hold) {
@@ -57,7 +68,8 @@ class ResourcePool {
   Tick busySum() const { return busySum_; }  // server-time used (occupancy numerator)
 
  private:
-  std::vector<Tick> freeAt_;
+  unsigned servers_ = 0;
+  std::vector<Tick> freeAt_;  // min-heap of the free servers' free-at times
   uint64_t jobs_ = 0, waited_ = 0;
   Tick waitSum_ = 0, maxWait_ = 0, busySum_ = 0;
 };
