@@ -9,29 +9,15 @@
 #include <unistd.h>
 
 #include "Scenario.h"
+#include "ScenarioErrors.h"
 #include "smmu/Presets.h"
 
 using namespace smmu;
+using smmu::testing::overrideError;
+using smmu::testing::parseError;
 
 namespace {
 
-std::string parseError(const std::string& yaml) {
-  try {
-    parseScenarioString(yaml, "t.yaml");
-    return "OK";
-  } catch (const ScenarioError& e) {
-    return e.what();
-  }
-}
-
-std::string overrideError(Scenario& s, const std::string& assignment) {
-  try {
-    applyOverride(s, assignment);
-    return "OK";
-  } catch (const ScenarioError& e) {
-    return e.what();
-  }
-}
 
 // Every new key set to a value different from its default.
 const char* kKnobs = R"(

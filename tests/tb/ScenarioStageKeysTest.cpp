@@ -7,29 +7,15 @@
 #include <string>
 
 #include "Scenario.h"
+#include "ScenarioErrors.h"
 #include "smmu/Presets.h"
 
 using namespace smmu;
+using smmu::testing::overrideError;
+using smmu::testing::parseError;
 
 namespace {
 
-std::string parseError(const std::string& yaml) {
-  try {
-    parseScenarioString(yaml, "t.yaml");
-    return "OK";
-  } catch (const ScenarioError& e) {
-    return e.what();
-  }
-}
-
-std::string overrideError(Scenario& s, const std::string& assignment) {
-  try {
-    applyOverride(s, assignment);
-    return "OK";
-  } catch (const ScenarioError& e) {
-    return e.what();
-  }
-}
 
 const char* kStage2 = R"(
 smmus:

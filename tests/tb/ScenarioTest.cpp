@@ -9,29 +9,14 @@
 
 #include "DefaultScenario.h"
 #include "Scenario.h"
+#include "ScenarioErrors.h"
 
 using namespace smmu;
+using smmu::testing::overrideError;
+using smmu::testing::parseError;
 
 namespace {
 
-// what() of the error parsing `yaml` as "t.yaml", or "OK".
-std::string parseError(const std::string& yaml) {
-  try {
-    parseScenarioString(yaml, "t.yaml");
-    return "OK";
-  } catch (const ScenarioError& e) {
-    return e.what();
-  }
-}
-
-std::string overrideError(Scenario& s, const std::string& assignment) {
-  try {
-    applyOverride(s, assignment);
-    return "OK";
-  } catch (const ScenarioError& e) {
-    return e.what();
-  }
-}
 
 std::string sourceDir() {
   if (const char* d = std::getenv("SMMUSIM_SOURCE_DIR")) return d;
