@@ -83,6 +83,7 @@ nlohmann::json makeStatsJson(const RunRecord& run) {
     r["tlb_hit_rate"] = round6(ratio(s.tlbHits, s.tlbLookups));
     r["config_lookups"] = s.configLookups;
     r["config_hits"] = s.configHits;
+    r["config_hits_under_fill"] = s.configHitsUnderFill;
     r["config_cache_hit_rate"] = round6(ratio(s.configHits, s.configLookups));
     r["walks"] = s.walks;
     r["walk_reads"] = s.walkReads;
@@ -106,6 +107,10 @@ nlohmann::json makeStatsJson(const RunRecord& run) {
     r["utlb_hits"] = s.utlbHits;
     r["utlb_hit_rate"] = round6(ratio(s.utlbHits, s.utlbLookups));
     r["walk_cache_hits"] = s.walkCacheHits;
+    r["s2_walk_cache_hits"] = s.s2WalkCacheHits;
+    r["walk_joins"] = s.walkJoins;  // walks that joined a walk in flight (prefix coalescing)
+    r["walk_join_wait_ns"] = ns(s.walkJoinWait);
+    r["contiguous_fills"] = s.contiguousFills;
     r["walk_cache_entries_invalidated"] = s.walkCacheInvalidated;
     const double window = run.simTimeNs - run.trafficStartNs;
     if (m.walkers) {

@@ -741,12 +741,13 @@ Field<SmmuSpec> presetField() {
   return f;
 }
 
-Field<SmmuSpec> walkCacheEntriesField() {
+Field<SmmuSpec> walkCacheEntriesField(const char* key, const char* doc,
+                                      std::array<unsigned, 3> SmmuSpec::*member) {
   Field<SmmuSpec> f;
-  f.key = "walk_cache_entries";
+  f.key = key;
   f.kind = "list of 3 integers";
-  f.doc = "stage-1 walk cache entries for table descriptors of levels [0, 1, 2] (0 = none)";
-  f.read = [](SmmuSpec& s, const YAML::Node& n, const Ctx& c) {
+  f.doc = doc;
+  f.read = [member](SmmuSpec& s, const YAML::Node& n, const Ctx& c) {
     if (!n.IsSequence() || n.size() != 3)
       fail(c.path,
            "expected a list of 3 entry counts [L0, L1, L2], got " +
@@ -758,11 +759,11 @@ Field<SmmuSpec> walkCacheEntriesField() {
       ec.note(n[i].Mark());  // later errors about one level point at its number
       v[i] = intCodec<unsigned>(IntStyle::Decimal).read(n[i], ec);
     }
-    s.walkCacheEntries = v;
+    s.*member = v;
   };
-  f.emit = [](YAML::Emitter& e, const SmmuSpec& s) {
+  f.emit = [member](YAML::Emitter& e, const SmmuSpec& s) {
     e << YAML::Flow << YAML::BeginSeq;
-    for (unsigned v : s.walkCacheEntries) e << std::to_string(v);
+    for (unsigned v : s.*member) e << std::to_string(v);
     e << YAML::EndSeq;
   };
   return f;
@@ -802,14 +803,28 @@ const Schema<SmmuSpec>& smmuSchema() {
              "TCU config cache ways (0 = fully associative)"),
       scalar("config_cache_policy", &S::configCachePolicy, policyCodec(),
              "config cache replacement"),
-      walkCacheEntriesField(),
+      walkCacheEntriesField(
+          "walk_cache_entries",
+          "stage-1 walk cache entries for table descriptors of levels [0, 1, 2] (0 = none)",
+          &S::walkCacheEntries),
       scalar("walk_cache_ways", &S::walkCacheWays, u(),
              "walk cache ways, every level (0 = fully associative)"),
-      scalar("walk_cache_policy", &S::walkCachePolicy, policyCodec(), "walk cache replacement"),
+      scalar("walk_cache_policy", &S::walkCachePolicy, policyCodec(),
+             "walk cache replacement (stage 1 and stage 2)"),
+      walkCacheEntriesField("s2_walk_cache_entries",
+                            "stage-2 walk cache entries for stage-2 table descriptors of levels "
+                            "[0, 1, 2] (0 = none)",
+                            &S::s2WalkCacheEntries),
+      scalar("s2_walk_cache_ways", &S::s2WalkCacheWays, u(),
+             "stage-2 walk cache ways, every level (0 = fully associative)"),
       scalar("ptw_slots", &S::ptwSlots, u(), "table walks in parallel (0 = unlimited)"),
       scalar("ipa_cache_entries", &S::ipaCacheEntries, u(),
              "TCU IPA cache entries: stage-2 translations of nested and stage-2 walks (0 = none)"),
       scalar("ipa_cache_ways", &S::ipaCacheWays, u(), "IPA cache ways (0 = fully associative)"),
+      scalar("walk_prefix_coalescing", &S::walkPrefixCoalescing, boolCodec(),
+             "a walk needing a table another walk in flight is reading waits for it"),
+      scalar("contiguous_hint", &S::contiguousHint, boolCodec(),
+             "a TLB entry covers a leaf's whole contiguous-hint span"),
       scalar("seed", &S::seed, intCodec<uint64_t>(IntStyle::Decimal),
              "seed of the random replacement policies"),
       scalar("clock_period_ps", &S::clockPeriodPs, intCodec<uint64_t>(IntStyle::Decimal),
@@ -964,6 +979,10 @@ void validateSmmu(const SmmuSpec& m, const std::string& p) {
     if (m.walkCacheEntries[l])
       geometry(m.walkCacheEntries[l], m.walkCacheWays, m.walkCachePolicy, e, "walk_cache_ways",
                "walk_cache_policy", " of " + e);
+    const std::string e2 = "s2_walk_cache_entries[" + std::to_string(l) + "]";
+    if (m.s2WalkCacheEntries[l])
+      geometry(m.s2WalkCacheEntries[l], m.s2WalkCacheWays, m.walkCachePolicy, e2,
+               "s2_walk_cache_ways", "walk_cache_policy", " of " + e2);
   }
   {
     const auto& names = replacementPolicyNames();
@@ -1345,7 +1364,11 @@ SmmuConfig toSmmuConfig(const SmmuSpec& m) {
   c.walkCacheEntries = m.walkCacheEntries;
   c.walkCacheWays = m.walkCacheWays;
   c.walkCachePolicy = m.walkCachePolicy;
+  c.s2WalkCacheEntries = m.s2WalkCacheEntries;
+  c.s2WalkCacheWays = m.s2WalkCacheWays;
   c.ptwSlots = m.ptwSlots;
+  c.walkPrefixCoalescing = m.walkPrefixCoalescing;
+  c.contiguousHint = m.contiguousHint;
   c.ipaCacheEntries = m.ipaCacheEntries;
   c.ipaCacheWays = m.ipaCacheWays;
   c.seed = m.seed;
@@ -1389,7 +1412,11 @@ SmmuSpec toSmmuSpec(const SmmuConfig& c) {
   m.walkCacheEntries = c.walkCacheEntries;
   m.walkCacheWays = c.walkCacheWays;
   m.walkCachePolicy = c.walkCachePolicy;
+  m.s2WalkCacheEntries = c.s2WalkCacheEntries;
+  m.s2WalkCacheWays = c.s2WalkCacheWays;
   m.ptwSlots = c.ptwSlots;
+  m.walkPrefixCoalescing = c.walkPrefixCoalescing;
+  m.contiguousHint = c.contiguousHint;
   m.ipaCacheEntries = c.ipaCacheEntries;
   m.ipaCacheWays = c.ipaCacheWays;
   m.seed = c.seed;

@@ -39,10 +39,14 @@
 //       config_cache_policy: lru
 //       walk_cache_entries: [0, 0, 0]  # stage-1 walk caches of levels 0, 1, 2; 0 = none
 //       walk_cache_ways: 4        # every level
-//       walk_cache_policy: lru
+//       walk_cache_policy: lru    # stage 1 and stage 2
+//       s2_walk_cache_entries: [0, 0, 0]  # stage-2 walk caches of levels 0, 1, 2; 0 = none
+//       s2_walk_cache_ways: 4
 //       ptw_slots: 0              # table walks in parallel; 0 = unlimited
 //       ipa_cache_entries: 0      # IPA cache of stage-2 translations; 0 = none
 //       ipa_cache_ways: 4
+//       walk_prefix_coalescing: false  # a walk joins a walk in flight that reads its tables
+//       contiguous_hint: true     # a TLB entry covers a leaf's contiguous span
 //       seed: 1                   # random replacement policies
 //       clock_period_ps: 1000
 //       utlb_lookup_cycles: 1
@@ -177,7 +181,12 @@ struct SmmuSpec {
   std::array<unsigned, 3> walkCacheEntries = detail::smmuDefaults().walkCacheEntries;  // walk_c..
   unsigned walkCacheWays = detail::smmuDefaults().walkCacheWays;           // walk_cache_ways
   std::string walkCachePolicy = detail::smmuDefaults().walkCachePolicy;    // walk_cache_policy
+  std::array<unsigned, 3> s2WalkCacheEntries =
+      detail::smmuDefaults().s2WalkCacheEntries;                           // s2_walk_cache_entries
+  unsigned s2WalkCacheWays = detail::smmuDefaults().s2WalkCacheWays;       // s2_walk_cache_ways
   unsigned ptwSlots = detail::smmuDefaults().ptwSlots;                     // ptw_slots
+  bool walkPrefixCoalescing = detail::smmuDefaults().walkPrefixCoalescing; // walk_prefix_coal..
+  bool contiguousHint = detail::smmuDefaults().contiguousHint;             // contiguous_hint
   unsigned ipaCacheEntries = detail::smmuDefaults().ipaCacheEntries;       // ipa_cache_entries
   unsigned ipaCacheWays = detail::smmuDefaults().ipaCacheWays;             // ipa_cache_ways
   uint64_t seed = detail::smmuDefaults().seed;                             // seed

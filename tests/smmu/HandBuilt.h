@@ -8,6 +8,8 @@
 //   event queue 8 entries at 0x1010_0000, command queue 16 entries at 0x1020_0000
 #pragma once
 #include <cstdint>
+#include <initializer_list>
+#include <utility>
 
 #include "arch/Registers.h"
 #include "mem/SparseMemory.h"
@@ -74,6 +76,30 @@ inline void program(smmu::SmmuCore& c) {
   c.writeReg(CR0, CR0_SMMUEN | CR0_EVENTQEN | CR0_CMDQEN, 4);
 }
 
+// One translation of `iova` by stream `sid` through TBU port `port` at time `now`.
+inline smmu::TranslationResult translateAt(smmu::SmmuCore& c, smmu::Tick now, uint64_t iova,
+                                           uint32_t port = 0, uint32_t sid = 1) {
+  smmu::TranslationRequest r;
+  r.port = port;
+  r.sid = sid;
+  r.iova = iova;
+  return c.translate(r, now);
+}
+
+// Writes commands (two words each) into the 16-entry command queue, publishes them and lets the
+// SMMU consume them; returns the time they took.
+inline smmu::Tick publishCommands(smmu::SparseMemory& m, smmu::SmmuCore& c,
+                                  std::initializer_list<std::pair<uint64_t, uint64_t>> cmds) {
+  uint32_t prod = uint32_t(c.readReg(smmu::reg::CMDQ_PROD, 4));
+  for (auto [d0, d1] : cmds) {
+    m.write64(kCmdq + 16 * (prod & 0xf), d0);
+    m.write64(kCmdq + 16 * (prod & 0xf) + 8, d1);
+    prod = (prod + 1) & 0x1f;
+  }
+  c.writeReg(smmu::reg::CMDQ_PROD, prod, 4);
+  return c.processCommands();
+}
+
 inline smmu::SmmuConfig config() {
   smmu::SmmuConfig cfg;
   cfg.timing.clockPeriodPs = 1000;
@@ -82,6 +108,19 @@ inline smmu::SmmuConfig config() {
   cfg.timing.configLookupCycles = 2;
   cfg.timing.commandCycles = 8;
   return cfg;
+}
+
+// The micro-architecture tests' timing: 100 ns memory, 1 ns cycle, config() plus a 1-cycle,
+// 8-entry fully associative micro TLB per port and 3-cycle walk-cache lookups.
+constexpr smmu::Tick kMem = 100000;
+constexpr smmu::Tick kClk = 1000;
+inline smmu::SmmuConfig microConfig() {
+  smmu::SmmuConfig c = config();
+  c.timing.utlbLookupCycles = 1;
+  c.timing.walkCacheLookupCycles = 3;
+  c.utlbEntries = 8;
+  c.utlbWays = 0;
+  return c;
 }
 
 }  // namespace handbuilt

@@ -78,13 +78,15 @@ TEST(Presets, DefaultIsSmmuConfigDefaults) {
 TEST(Presets, KeysAndValueText) {
   // Every SmmuConfig field but name and regBase, by its scenario key.
   const auto& k = presetKeys();
-  EXPECT_EQ(k.size(), 35u);
+  EXPECT_EQ(k.size(), 39u);
   EXPECT_EQ(std::set<std::string>(k.begin(), k.end()).size(), k.size());
   for (const char* key :
        {"utlb_entries", "utlb_ways", "utlb_policy", "tlb_policy", "tbu_xlate_slots",
         "config_cache_policy", "walk_cache_entries", "walk_cache_ways", "walk_cache_policy",
         "ptw_slots", "seed", "utlb_lookup_cycles", "walk_cache_lookup_cycles", "granules",
-        "stage1", "stage2", "ipa_cache_entries", "ipa_cache_ways", "ipa_cache_lookup_cycles"})
+        "stage1", "stage2", "ipa_cache_entries", "ipa_cache_ways", "ipa_cache_lookup_cycles",
+        "s2_walk_cache_entries", "s2_walk_cache_ways", "walk_prefix_coalescing",
+        "contiguous_hint"})
     EXPECT_NE(std::find(k.begin(), k.end(), key), k.end()) << key;
   SmmuConfig c;
   c.features.gran16k = false;
@@ -313,6 +315,8 @@ TEST(Presets, GeometriesAreValidForTheCaches) {
     check("config cache", c.configCacheEntries, c.configCacheWays, c.configCachePolicy);
     for (unsigned e : c.walkCacheEntries)
       if (e) check("walk cache", e, c.walkCacheWays, c.walkCachePolicy);
+    for (unsigned e : c.s2WalkCacheEntries)
+      if (e) check("stage-2 walk cache", e, c.s2WalkCacheWays, c.walkCachePolicy);
     if (c.ipaCacheEntries) check("ipa cache", c.ipaCacheEntries, c.ipaCacheWays, "lru");
     EXPECT_TRUE(c.features.s1p);  // the scenarios' host agent builds stage-1 domains
   }

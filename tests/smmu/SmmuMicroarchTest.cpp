@@ -11,17 +11,6 @@ using namespace handbuilt;
 
 namespace {
 
-constexpr Tick kMem = 100000;  // 100 ns per memory access
-constexpr Tick kClk = 1000;    // 1 ns cycle
-
-SmmuConfig microConfig() {
-  SmmuConfig c = config();        // tlb 2, issue 4, config 2 cycles
-  c.timing.utlbLookupCycles = 1;
-  c.timing.walkCacheLookupCycles = 3;
-  c.utlbEntries = 8;
-  c.utlbWays = 0;
-  return c;
-}
 
 struct Rig {
   SparseMemory mem{kMem};
@@ -32,21 +21,10 @@ struct Rig {
     program(core);
   }
   TranslationResult at(Tick now, uint64_t iova, uint32_t port = 0, uint32_t sid = 1) {
-    TranslationRequest r;
-    r.port = port;
-    r.sid = sid;
-    r.iova = iova;
-    return core.translate(r, now);
+    return translateAt(core, now, iova, port, sid);
   }
   Tick publish(std::initializer_list<std::pair<uint64_t, uint64_t>> cmds) {
-    uint32_t prod = uint32_t(core.readReg(reg::CMDQ_PROD, 4));
-    for (auto [d0, d1] : cmds) {
-      mem.write64(kCmdq + 16 * (prod & 0xf), d0);
-      mem.write64(kCmdq + 16 * (prod & 0xf) + 8, d1);
-      prod = (prod + 1) & 0x1f;
-    }
-    core.writeReg(reg::CMDQ_PROD, prod, 4);
-    return core.processCommands();
+    return publishCommands(mem, core, cmds);
   }
 };
 

@@ -10,7 +10,6 @@ using namespace handbuilt;
 
 namespace {
 
-constexpr Tick kMem = 100000;
 constexpr uint64_t kS2L1 = 0x10030000;  // stage-2 level-1 table (39-bit IPA, SL0 = 1)
 
 // Stage-2 block (level 1, 1 GiB): 0b01, MemAttr [5:2] = 0xF (normal WB), S2AP [7:6] = 0b11,

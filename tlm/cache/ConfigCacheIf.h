@@ -14,6 +14,8 @@ struct ConfigEntry {
   Ste ste;
   bool hasCd = false;
   ContextDescriptor cd;
+  // The fetch completes at this time: a walk that finds the entry earlier waits for it.
+  Tick readyAt = 0;
 };
 
 class ConfigCacheIf {

@@ -33,6 +33,7 @@ bool WalkCache::lookup(uint64_t va, unsigned range, const WalkGeometry& geo, Wal
     step.apTable1 = e->attrs.readOnly;
     step.uxnTable = e->attrs.uxn;
     step.pxnTable = e->attrs.pxn;
+    step.readyAt = e->readyAt;
     return true;
   }
   return false;
@@ -55,6 +56,7 @@ void WalkCache::fill(uint64_t va, unsigned range, const WalkGeometry& geo, const
   e.attrs.readOnly = step.apTable1;
   e.attrs.uxn = step.uxnTable;
   e.attrs.pxn = step.pxnTable;
+  e.readyAt = step.readyAt;  // a walk that finds it earlier waits for the read (joins the walk)
   level_[l]->insert(e);
   ++stats_[l].fills;
 }

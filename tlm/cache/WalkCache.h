@@ -3,7 +3,9 @@
 // hands the walker the level L+1 table and the APTable/XNTable bits accumulated above it, so
 // the walk reads only the levels below. Entries are tagged by VMID/ASID (not by stream):
 // TLBI_NH_ASID, TLBI_NH_VA with Leaf = 0 and TLBI_NH_ALL/NSNH_ALL remove them; Leaf = 1 TLBIs
-// and CFGI do not.
+// and CFGI do not. An entry is filled when the walk is computed, with the time its descriptor
+// read completes (readyAt): a walk that hits it earlier waits until then, having joined the walk
+// in flight. The same class serves as the stage-2 walk cache (context: the VMID, ASID 0).
 #pragma once
 #include <array>
 #include <memory>

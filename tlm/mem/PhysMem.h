@@ -39,4 +39,20 @@ class PhysMemIf {
   Tick timeBase_ = 0;
 };
 
+// A nested sequence of accesses (a stage-2 walk inside a stage-1 walk) that starts `offset` after
+// the enclosing sequence's time base: moves the time base for its lifetime, then restores it.
+class TimeBaseShift {
+ public:
+  TimeBaseShift(PhysMemIf& mem, Tick offset) : mem_(mem), saved_(mem.timeBase()) {
+    mem.setTimeBase(saved_ + offset);
+  }
+  ~TimeBaseShift() { mem_.setTimeBase(saved_); }
+  TimeBaseShift(const TimeBaseShift&) = delete;
+  TimeBaseShift& operator=(const TimeBaseShift&) = delete;
+
+ private:
+  PhysMemIf& mem_;
+  Tick saved_;
+};
+
 }  // namespace smmu

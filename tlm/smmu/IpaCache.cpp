@@ -1,5 +1,7 @@
 #include "smmu/IpaCache.h"
 
+#include "cache/WalkCache.h"
+
 namespace smmu {
 
 IpaCache::IpaCache(unsigned entries, unsigned ways, const std::string& policy, uint64_t seed,
@@ -9,9 +11,21 @@ IpaCache::IpaCache(unsigned entries, unsigned ways, const std::string& policy, u
                                                       seed);
 }
 
+IpaCache::Translator::Translator(IpaCache& c, const S2WalkConfig& cfg, PhysMemIf& mem)
+    : cache_(c), walker_(cfg, mem, c.s2WalkCache_) {
+  if (c.s2WalkCache_) c.s2WalkCache_->setContext(cfg.vmid, 0);
+}
+
+// A stage-2 walk, through the stage-2 walk cache when there is one.
+WalkResult IpaCache::Translator::walk(uint64_t ipa, const AccessAttrs& acc, uint8_t cls) {
+  WalkResult r = walker_.translate(ipa, acc, cls);
+  if (cache_.s2WalkCache_) r.latency += cache_.s2WalkLookupPs_;
+  return r;
+}
+
 WalkResult IpaCache::Translator::translate(uint64_t ipa, const AccessAttrs& acc, uint8_t cls) {
   IpaCache& c = cache_;
-  if (!c.cache_) return walker_.translate(ipa, acc, cls);
+  if (!c.cache_) return walk(ipa, acc, cls);
   const S2WalkConfig& cfg = walker_.config();
   ++c.lookups_;
   const TlbLookupKey key{cfg.vmid, 0, false, ipa};
@@ -23,6 +37,7 @@ WalkResult IpaCache::Translator::translate(uint64_t ipa, const AccessAttrs& acc,
     r.paBase = e->paBase;
     r.pa = e->paBase + (ipa - e->vaBase);
     r.pageShift = e->pageShift;
+    r.contigShift = e->pageShift;  // the cached page only
     r.level = e->level;
     r.attrs = e->attrs;
     r.ipa = ipa;
@@ -34,7 +49,7 @@ WalkResult IpaCache::Translator::translate(uint64_t ipa, const AccessAttrs& acc,
     }
     return r;
   }
-  WalkResult r = walker_.translate(ipa, acc, cls);
+  WalkResult r = walk(ipa, acc, cls);
   r.latency += c.lookupPs_;
   // Cache the translation (also when only the permission check failed: the mapping is valid).
   if (r.fault == EventId::None || r.fault == EventId::F_PERMISSION) {

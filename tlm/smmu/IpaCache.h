@@ -16,6 +16,12 @@ class IpaCache {
   IpaCache(unsigned entries, unsigned ways, const std::string& policy, uint64_t seed,
            Tick lookupPs);
   bool enabled() const { return cache_ != nullptr; }
+  // The stage-2 walk cache the walks behind this cache use (VMID context set per walk), and
+  // its lookup latency, added to every stage-2 walk that consults it.
+  void setS2WalkCache(class WalkCache* wc, Tick lookupPs) {
+    s2WalkCache_ = wc;
+    s2WalkLookupPs_ = lookupPs;
+  }
   SetAssocTlb* cache() { return cache_.get(); }
   uint64_t hits() const { return hits_; }
   uint64_t lookups() const { return lookups_; }
@@ -23,11 +29,11 @@ class IpaCache {
   // A translator for one walk's stage-2 configuration that goes through this cache.
   class Translator : public S2Translator {
    public:
-    Translator(IpaCache& c, const S2WalkConfig& cfg, PhysMemIf& mem)
-        : cache_(c), walker_(cfg, mem) {}
+    Translator(IpaCache& c, const S2WalkConfig& cfg, PhysMemIf& mem);
     WalkResult translate(uint64_t ipa, const AccessAttrs& acc, uint8_t cls) override;
 
    private:
+    WalkResult walk(uint64_t ipa, const AccessAttrs& acc, uint8_t cls);
     IpaCache& cache_;
     S2WalkTranslator walker_;
   };
@@ -36,6 +42,8 @@ class IpaCache {
   friend class Translator;
   std::unique_ptr<SetAssocTlb> cache_;
   Tick lookupPs_;
+  class WalkCache* s2WalkCache_ = nullptr;
+  Tick s2WalkLookupPs_ = 0;
   uint64_t hits_ = 0, lookups_ = 0;
 };
 

@@ -55,9 +55,17 @@ keyTable() {
        }},
       {"walk_cache_ways", [](C c) { return u(c.walkCacheWays); }},
       {"walk_cache_policy", [](C c) { return c.walkCachePolicy; }},
+      {"s2_walk_cache_entries",
+       [](C c) {
+         return "[" + u(c.s2WalkCacheEntries[0]) + ", " + u(c.s2WalkCacheEntries[1]) + ", " +
+                u(c.s2WalkCacheEntries[2]) + "]";
+       }},
+      {"s2_walk_cache_ways", [](C c) { return u(c.s2WalkCacheWays); }},
       {"ptw_slots", [](C c) { return u(c.ptwSlots); }},
       {"ipa_cache_entries", [](C c) { return u(c.ipaCacheEntries); }},
       {"ipa_cache_ways", [](C c) { return u(c.ipaCacheWays); }},
+      {"walk_prefix_coalescing", [](C c) { return b(c.walkPrefixCoalescing); }},
+      {"contiguous_hint", [](C c) { return b(c.contiguousHint); }},
       {"seed", [](C c) { return std::to_string(c.seed); }},
       {"clock_period_ps", [](C c) { return std::to_string(c.timing.clockPeriodPs); }},
       {"utlb_lookup_cycles", [](C c) { return u(c.timing.utlbLookupCycles); }},
@@ -137,6 +145,10 @@ Preset gem5Default() {
   c.ptwSlots = 16;
   c.ipaCacheEntries = 0;
   c.ipaCacheWays = 4;
+  c.s2WalkCacheEntries = {{4, 28, 92}};
+  c.s2WalkCacheWays = 0;
+  c.walkPrefixCoalescing = false;
+  c.contiguousHint = true;
   c.seed = 1;
   c.timing.clockPeriodPs = 1000;
   c.timing.utlbLookupCycles = 1;
@@ -174,7 +186,7 @@ Preset gem5Default() {
       {"config_cache_policy", "gem5: cfg_policy = \"rr\" (l.128)" + rr},
       {"walk_cache_entries",
        "gem5: walk_S1L0, walk_S1L1, walk_S1L2 = 4, 28, 348 (l.140-142); gem5's walk_S1L3 = 4 "
-       "(level-3 leaf entries) and the stage-2 caches have no counterpart"},
+       "(level-3 leaf entries) has no counterpart; stage 2: s2_walk_cache_entries"},
       {"walk_cache_ways",
        "choice: 0 (fully associative); gem5 walk_assoc = 4 (l.148) gives 1, 7 and 87 sets, "
        "indexed modulo the set count, but our caches need a power-of-two set count, so the "
@@ -185,6 +197,16 @@ Preset gem5Default() {
        "gem5: ipa_enable = False (l.136), so no IPA cache: 0 chosen; gem5's ipa_entries = 128 "
        "(l.133) applies only when enabled (set ipa_cache_entries: 128 to model that)"},
       {"ipa_cache_ways", "gem5: ipa_assoc = 4 (l.134); unused while ipa_cache_entries is 0"},
+      {"s2_walk_cache_entries",
+       "gem5: walk_S2L0, walk_S2L1, walk_S2L2 = 4, 28, 92 (l.144-146); walk_S2L3 = 4 (leaf "
+       "entries) has no counterpart"},
+      {"s2_walk_cache_ways", "choice: 0 (fully associative), as walk_cache_ways"},
+      {"walk_prefix_coalescing",
+       "gem5: only translations of the same (SID, SSID, 4 KiB page) wait for each other "
+       "(smmu_v3_transl.hh hazard4kCheck); no walk-prefix merging"},
+      {"contiguous_hint",
+       "gem5: smmu_v3_ptops.cc pageMask() widens a leaf with bit 52 (4 KB L3: 64 KB; 16 KB L2/L3; "
+       "64 KB L3); the model applies the architecture's spans at every level"},
       {"seed", "choice: model default (gem5 seeds its caches with fixed constants)"},
       {"clock_period_ps",
        "choice: model default 1 GHz (gem5's SMMU takes its clock domain's period; SMMUv3.py sets "
@@ -209,8 +231,8 @@ Preset gem5Default() {
        "SMMU-level TLB (tlb_enable False, l.122): off in gem5 and not modelled",
        "ipa_policy \"rr\" (l.135) and ipa_slots 3 (l.138): the model's IPA cache is LRU and has "
        "no lookup-slot bound",
-       "walk_S2L0..S2L3 = 4/28/92/4 (l.144-147): the model has no stage-2 walk caches (its IPA "
-       "cache holds whole stage-2 translations)",
+       "walk_S2L3 = 4 (l.147): stage-2 leaf entries; the model's IPA cache holds those "
+       "(disabled here, as gem5's ipa_enable)",
        "prefetch_enable False (l.81), wc_nonfinal_enable False (l.151-153): nothing to map",
        "smmu_idr0 COHACC = 0 and MSI = 0, smmu_idr1 CMDQS = 7 (128 commands), EVENTQS = 0: not "
        "scenario keys; the model keeps its own (COHACC 1, MSI 1, 256 commands, 128 events)",
@@ -249,6 +271,10 @@ Preset mmu500Like() {
   c.ptwSlots = 8;
   c.ipaCacheEntries = 64;
   c.ipaCacheWays = 4;
+  c.s2WalkCacheEntries = {{0, 0, 0}};
+  c.s2WalkCacheWays = 4;
+  c.walkPrefixCoalescing = false;
+  c.contiguousHint = true;
   c.seed = 1;
   c.timing.clockPeriodPs = 1000;
   c.timing.utlbLookupCycles = 2;
@@ -298,6 +324,12 @@ Preset mmu500Like() {
        "UNVERIFIED: the MMU-500's IPA->PA cache ([A500] ddi0517/b §2.4.5) has no published size; "
        "64 chosen"},
       {"ipa_cache_ways", "SPEC [A500] ddi0517/b §2.4.5: the IPA->PA cache is 4-way"},
+      {"s2_walk_cache_entries",
+       "UNVERIFIED: choice; the MMU-500 PTW cache's split between stages is not published: stage "
+       "2 is cached by the IPA->PA cache only"},
+      {"s2_walk_cache_ways", "choice: model default (unused)"},
+      {"walk_prefix_coalescing", "UNVERIFIED: choice; not published for the MMU-500"},
+      {"contiguous_hint", "UNVERIFIED: choice; not published for the MMU-500"},
       {"seed", "choice: model default"},
       {"clock_period_ps", "UNVERIFIED: no SoC's SMMU clock found (PRESETS.md §3); model default"},
       {"utlb_lookup_cycles",
@@ -354,6 +386,10 @@ Preset mmu600Like() {
   c.ptwSlots = 16;
   c.ipaCacheEntries = 256;
   c.ipaCacheWays = 4;
+  c.s2WalkCacheEntries = {{256, 256, 256}};
+  c.s2WalkCacheWays = 4;
+  c.walkPrefixCoalescing = true;
+  c.contiguousHint = true;
   c.seed = 1;
   c.timing = SmmuTiming{};
   const Sources s = {
@@ -392,8 +428,8 @@ Preset mmu600Like() {
       {"config_cache_ways", "SPEC [A600AE] §2.2: config cache 4-way set associative"},
       {"config_cache_policy", "choice: model default (replacement not published)"},
       {"walk_cache_entries",
-       "INST [AGX5] §4.3.4.4.1 Table 88/90: 256 entries in each of S1L0..S2L3; S1L0..S1L2 used, "
-       "S1L3 and stage 2 have no counterpart"},
+       "INST [AGX5] §4.3.4.4.1 Table 88/90: 256 entries in each of S1L0..S2L3; S1L0..S1L2 used "
+       "(S1L3 holds leaves: no counterpart); stage 2: s2_walk_cache_entries"},
       {"walk_cache_ways", "SPEC [A600AE] §2.2: separate 4-way walk caches per level"},
       {"walk_cache_policy",
        "SPEC [A600AE] §2.2.3: round-robin replacement, mapped to fifo (choice)"},
@@ -403,6 +439,13 @@ Preset mmu600Like() {
        "UNVERIFIED: choice; the MMU-600 caches stage 2 in its S2L0..S2L3 walk caches ([A600AE] "
        "§2.2), not in an IPA cache; sized as one Agilex 5 stage-2 level, 256 ([AGX5] Table 88/90)"},
       {"ipa_cache_ways", "UNVERIFIED: choice; 4, as the MMU-600's walk caches ([A600AE] §2.2)"},
+      {"s2_walk_cache_entries",
+       "INST [AGX5] §4.3.4.4.1 Table 88/90: 256 entries in each of S1L0..S2L3; S2L0..S2L2 used "
+       "(S2L3 holds leaves: no counterpart)"},
+      {"s2_walk_cache_ways", "SPEC [A600AE] §2.2: separate 4-way walk caches per level"},
+      {"walk_prefix_coalescing",
+       "UNVERIFIED: choice; the MMU-600 TCU's merging of walks in flight is not published"},
+      {"contiguous_hint", "UNVERIFIED: choice; not published for the MMU-600"},
       {"seed", "choice: model default"},
       {"clock_period_ps",
        "UNVERIFIED: the Agilex 5 SMMU clock is not found (PRESETS.md §3); model default"},
@@ -462,6 +505,10 @@ Preset mmu700Server() {
   c.ptwSlots = 64;
   c.ipaCacheEntries = 1024;
   c.ipaCacheWays = 8;
+  c.s2WalkCacheEntries = {{256, 1024, 8192}};
+  c.s2WalkCacheWays = 8;
+  c.walkPrefixCoalescing = true;
+  c.contiguousHint = true;
   c.seed = 1;
   c.timing = SmmuTiming{};
   const Sources s = {
@@ -514,6 +561,13 @@ Preset mmu700Server() {
        "UNVERIFIED: choice; the MMU-700 keeps stage-2 entries in its unified walk cache ([A700] "
        "T2-28), no IPA cache size is published; 1024 chosen"},
       {"ipa_cache_ways", "UNVERIFIED: choice; 8, as walk_cache_ways"},
+      {"s2_walk_cache_entries",
+       "UNVERIFIED: choice; sized as this preset's stage-1 walk caches (PRESETS.md has no MMU-700 "
+       "stage-2 walk-cache sizes)"},
+      {"s2_walk_cache_ways", "UNVERIFIED: choice; as walk_cache_ways"},
+      {"walk_prefix_coalescing",
+       "UNVERIFIED: choice; the MMU-700 TCU's merging of walks in flight is not published"},
+      {"contiguous_hint", "UNVERIFIED: choice; not published for the MMU-700"},
       {"seed", "choice: model default"},
       {"clock_period_ps", "UNVERIFIED: no MMU-700 clock found; model default"},
       {"utlb_lookup_cycles",

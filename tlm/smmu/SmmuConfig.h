@@ -44,7 +44,16 @@ struct SmmuConfig {
   std::array<unsigned, 3> walkCacheEntries{{0, 0, 0}};  // walk_cache_entries [L0, L1, L2]
   unsigned walkCacheWays = 4;       // walk_cache_ways (0 = fully associative)
   std::string walkCachePolicy = "lru";  // walk_cache_policy
+  // Stage-2 walk caches of stage-2 table descriptors at levels 0, 1, 2 (S2L0..S2L2), used by
+  // stage-2-only walks and by the stage-2 walks of nested translation when the IPA cache misses.
+  std::array<unsigned, 3> s2WalkCacheEntries{{0, 0, 0}};  // s2_walk_cache_entries [L0, L1, L2]
+  unsigned s2WalkCacheWays = 4;     // s2_walk_cache_ways (0 = fully associative)
   unsigned ptwSlots = 0;            // ptw_slots: table walks in parallel (0 = unlimited)
+  // Walk-prefix coalescing: a walk that needs a table another walk in flight is reading waits
+  // for it instead of reading the same descriptors (page-level coalescing is always on).
+  bool walkPrefixCoalescing = false;  // walk_prefix_coalescing
+  // Contiguous hint: a TLB entry covers the leaf's whole contiguous span (16 x 4 KB ...).
+  bool contiguousHint = true;       // contiguous_hint
   // IPA cache of stage-2 translations used by nested and stage-2 walks (0 = none).
   unsigned ipaCacheEntries = 0;     // ipa_cache_entries
   unsigned ipaCacheWays = 4;        // ipa_cache_ways (0 = fully associative)

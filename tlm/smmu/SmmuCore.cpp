@@ -118,9 +118,16 @@ SmmuCore::SmmuCore(const SmmuConfig& cfg, PhysMemIf& mem, std::unique_ptr<TlbIf>
                                                 cfg_.configCachePolicy, cfg_.seed);
   walkCache_ = std::make_unique<WalkCache>(cfg_.walkCacheEntries, cfg_.walkCacheWays,
                                            cfg_.walkCachePolicy, cfg_.seed);
+  s2WalkCache_ = std::make_unique<WalkCache>(cfg_.s2WalkCacheEntries, cfg_.s2WalkCacheWays,
+                                             cfg_.walkCachePolicy, cfg_.seed + 13);
+  // One in-flight record per walker (a bounded number when walkers are unlimited).
+  if (cfg_.walkPrefixCoalescing) inflight_.resize(cfg_.ptwSlots ? cfg_.ptwSlots : 64);
   ipaCache_ = std::make_unique<IpaCache>(
       cfg_.ipaCacheEntries, cfg_.ipaCacheWays, "lru", cfg_.seed + 7,
       Tick(cfg_.timing.ipaCacheLookupCycles) * cfg_.timing.clockPeriodPs);
+  if (s2WalkCache_->enabled())
+    ipaCache_->setS2WalkCache(s2WalkCache_.get(),
+                              Tick(cfg_.timing.walkCacheLookupCycles) * cfg_.timing.clockPeriodPs);
   ptw_.resize(cfg_.ptwSlots);
   xlate_.resize(cfg_.tbuXlateSlots);
 }
@@ -388,6 +395,7 @@ bool SmmuCore::executeCommand(const Command& c, Tick& t) {
       if (!f.s2p) return false;
       tlbGone += forEachTlb([&](TlbIf& t) { return t.invalidateVmid(vmid); });
       walkGone += walkCache_->invalidateVmid(vmid);
+      walkGone += s2WalkCache_->invalidateVmid(vmid);
       if (ipaCache_->enabled()) walkGone += ipaCache_->cache()->invalidateVmid(vmid);
       break;
     case op::TLBI_S2_IPA: {
@@ -402,12 +410,16 @@ bool SmmuCore::executeCommand(const Command& c, Tick& t) {
         len = (uint64_t(c.num) + 1) << std::min<unsigned>(granuleShift(g) + c.scale, 63);
       }
       tlbGone += forEachTlb([&](TlbIf& t) { return t.invalidateVa(vmid, 0, false, c.addr, len); });
-      if (ipaCache_->enabled()) walkGone += ipaCache_->cache()->invalidateVa(vmid, 0, false, c.addr, len);
+      if (ipaCache_->enabled())
+        walkGone += ipaCache_->cache()->invalidateVa(vmid, 0, false, c.addr, len);
+      // Leaf = 0 also removes the stage-2 table entries the stage-2 walk caches hold.
+      if (!c.leaf) walkGone += s2WalkCache_->invalidateVa(vmid, 0, false, c.addr, len);
       break;
     }
     case op::TLBI_NSNH_ALL:
       tlbGone += forEachTlb([](TlbIf& t) { return t.invalidateAll(); });
       walkGone += walkCache_->invalidateAll();
+      walkGone += s2WalkCache_->invalidateAll();
       if (ipaCache_->enabled()) walkGone += ipaCache_->cache()->invalidateAll();
       break;
     case op::ATC_INV:
@@ -616,6 +628,11 @@ TranslationResult SmmuCore::walk(const TranslationRequest& req, Tick now, Transl
   ConfigEntry fresh;
   if (ce) {
     ++stats_.configHits;
+    // The entry of a fetch still in flight (another walk's): wait for that fetch.
+    if (ce->readyAt > now + r.latency) {
+      ++stats_.configHitsUnderFill;
+      r.latency = ce->readyAt - now;
+    }
   } else {
     ++stats_.configMisses;
     fresh.sid = req.sid;
@@ -653,6 +670,7 @@ TranslationResult SmmuCore::walk(const TranslationRequest& req, Tick now, Transl
         fresh.hasCd = true;
       }
     }
+    fresh.readyAt = now + r.latency;
     cc_->insert(fresh);
     ce = &fresh;
   }
@@ -710,14 +728,27 @@ TranslationResult SmmuCore::walk(const TranslationRequest& req, Tick now, Transl
     hook = walkCache_.get();
     for (const auto& l : walkCache_->stats()) wcHitsBefore += l.hits;
   }
+  // Walk-prefix coalescing: the in-flight walks are consulted with (in front of) the walk cache.
+  if (inflight_.enabled()) {
+    inflight_.setInner(hook);
+    inflight_.begin((uint64_t(vmid) << 16) | asid, now + r.latency);
+    hook = &inflight_;
+  }
+  const unsigned s2HitsBefore = s2WalkCacheHits();
   mem_.setTimeBase(now + r.latency);
   IpaCache::Translator s2t(*ipaCache_, s2cfg, mem_);
   const WalkResult w = nested ? walkNested(wc, req.iova, acc, mem_, s2t, hook)
                               : walkStage1(wc, req.iova, acc, mem_, hook);
-  if (hook) {
+  if (inflight_.enabled()) inflight_.end(now + r.latency + w.latency);
+  if (walkCache_->enabled()) {
     uint64_t after = 0;
     for (const auto& l : walkCache_->stats()) after += l.hits;
     stats_.walkCacheHits += after - wcHitsBefore;
+  }
+  stats_.s2WalkCacheHits += s2WalkCacheHits() - s2HitsBefore;
+  if (w.joined) {
+    ++stats_.walkJoins;
+    stats_.walkJoinWait += w.joinWait;
   }
   r.walkReads += w.reads;
   r.latency += w.latency;
@@ -749,11 +780,31 @@ TranslationResult SmmuCore::walk(const TranslationRequest& req, Tick now, Transl
   fill.stages = nested ? 3 : 1;
   fill.s2Record = s2cfg.record;
   fill.readyAt = now + r.latency;
-  tlb_->insert(fill);
-  if (utlb) utlb->insert(fill);
+  fillTlbs(fill, w, utlb);
   r.pa = w.pa;
   r.writable = !w.attrs.readOnly && (!nested || w.attrs.s2Write);
   return r;
+}
+
+unsigned SmmuCore::s2WalkCacheHits() const {
+  unsigned n = 0;
+  for (const auto& l : s2WalkCache_->stats()) n += unsigned(l.hits);
+  return n;
+}
+
+void SmmuCore::fillTlbs(TlbEntry& fill, const WalkResult& w, TlbIf* utlb) {
+  // The contiguous hint: one entry for the whole aligned span (software guarantees that every
+  // descriptor of the span maps contiguously with the same attributes; if it does not, the
+  // architecture allows any of their translations, which this is).
+  if (cfg_.contiguousHint && w.contigShift > fill.pageShift && w.contigShift < 64) {
+    const uint64_t off = fill.vaBase & ((uint64_t(1) << w.contigShift) - 1);
+    fill.vaBase -= off;
+    fill.paBase -= off;
+    fill.pageShift = w.contigShift;
+    ++stats_.contiguousFills;
+  }
+  tlb_->insert(fill);
+  if (utlb) utlb->insert(fill);
 }
 
 TranslationResult SmmuCore::walkS2Only(const TranslationRequest& req, Tick now,
@@ -762,8 +813,20 @@ TranslationResult SmmuCore::walkS2Only(const TranslationRequest& req, Tick now,
   const AccessAttrs acc = applyStreamOverrides(req.acc, s.privcfg, s.instcfg);
   ++stats_.walks;
   ++stats_.s2Walks;
+  WalkCacheHook* hook = nullptr;
+  const unsigned s2HitsBefore = s2WalkCacheHits();
+  if (s2WalkCache_->enabled()) {
+    r.latency += Tick(cfg_.timing.walkCacheLookupCycles) * cfg_.timing.clockPeriodPs;
+    s2WalkCache_->setContext(s2cfg.vmid, 0);
+    hook = s2WalkCache_.get();
+  }
   mem_.setTimeBase(now + r.latency);
-  const WalkResult w = walkStage2Only(s2cfg, req.iova, acc, mem_);
+  const WalkResult w = walkStage2Only(s2cfg, req.iova, acc, mem_, hook);
+  stats_.s2WalkCacheHits += s2WalkCacheHits() - s2HitsBefore;
+  if (w.joined) {
+    ++stats_.walkJoins;
+    stats_.walkJoinWait += w.joinWait;
+  }
   r.walkReads += w.reads;
   r.latency += w.latency;
   stats_.walkReads += w.reads;
@@ -793,8 +856,7 @@ TranslationResult SmmuCore::walkS2Only(const TranslationRequest& req, Tick now,
   fill.stages = 2;
   fill.s2Record = s2cfg.record;
   fill.readyAt = now + r.latency;
-  tlb_->insert(fill);
-  if (utlb) utlb->insert(fill);
+  fillTlbs(fill, w, utlb);
   r.pa = w.pa;
   r.writable = w.attrs.s2Write;
   return r;

@@ -53,6 +53,7 @@ struct TranslationResult {
 #include "arch/QueueIndex.h"
 #include "cache/ConfigCacheIf.h"
 #include "cache/TlbIf.h"
+#include "cache/InflightWalkTable.h"
 #include "cache/WalkCache.h"
 #include "mem/ResourcePool.h"
 #include "walk/ConfigFetch.h"
@@ -65,6 +66,7 @@ struct SmmuStats {
   uint64_t utlbLookups = 0, utlbHits = 0;
   uint64_t tlbLookups = 0, tlbHits = 0, tlbMisses = 0, tlbHitsUnderFill = 0;  // main TLB
   uint64_t configLookups = 0, configHits = 0, configMisses = 0;
+  uint64_t configHitsUnderFill = 0;  // config hits that waited for a fetch in flight
   uint64_t walks = 0;             // table walks started
   uint64_t walkReads = 0;         // descriptor reads of table walks
   uint64_t configReads = 0;       // STE / CD / L1 descriptor reads
@@ -76,6 +78,12 @@ struct SmmuStats {
   Tick walkTime = 0;              // summed walk latency (memory time of walks)
   uint64_t walkCacheHits = 0;     // walks that resumed from a walk-cache entry
   uint64_t s2Walks = 0, nestedWalks = 0;  // stage-2-only and nested translations walked
+  // Walk-prefix coalescing: walks that resumed from a table another walk in flight was reading
+  // (through a walk cache entry not yet read, or the in-flight walk table), and their wait.
+  uint64_t walkJoins = 0;
+  Tick walkJoinWait = 0;
+  uint64_t s2WalkCacheHits = 0;   // stage-2 walks that resumed from a stage-2 walk-cache entry
+  uint64_t contiguousFills = 0;   // TLB fills that cover a contiguous-hint span
 };
 
 class SmmuCore {
@@ -109,6 +117,8 @@ class SmmuCore {
   TlbIf& tlb() { return *tlb_; }
   TlbIf* utlb(uint32_t port) { return port < utlbs_.size() ? utlbs_[port].get() : nullptr; }
   const WalkCache& walkCache() const { return *walkCache_; }
+  const WalkCache& s2WalkCache() const { return *s2WalkCache_; }
+  const InflightWalkTable& inflightWalks() const { return inflight_; }
   const class IpaCache& ipaCache() const { return *ipaCache_; }
   // TCU walker slots and TBU translation slots (waits, occupancy).
   const ResourcePool& walkerSlots() const { return ptw_; }
@@ -133,6 +143,9 @@ class SmmuCore {
   TranslationResult walkS2Only(const TranslationRequest& req, Tick now, TranslationResult r,
                                const Ste& s, const struct S2WalkConfig& s2cfg, TlbIf* utlb);
   TlbIf* utlbFor(uint32_t port);
+  // Writes a walked translation to the main and micro TLBs (its contiguous span, if enabled).
+  void fillTlbs(TlbEntry& fill, const struct WalkResult& w, TlbIf* utlb);
+  unsigned s2WalkCacheHits() const;
   template <class F>
   unsigned forEachTlb(F f);
 
@@ -142,6 +155,8 @@ class SmmuCore {
   std::unique_ptr<ConfigCacheIf> cc_;
   std::vector<std::unique_ptr<TlbIf>> utlbs_;  // per port, created on first use
   std::unique_ptr<WalkCache> walkCache_;
+  std::unique_ptr<WalkCache> s2WalkCache_;
+  InflightWalkTable inflight_;
   std::unique_ptr<class IpaCache> ipaCache_;
   ResourcePool ptw_;    // TCU walker slots
   ResourcePool xlate_;  // TBU translation slots

@@ -219,12 +219,15 @@ FetchResult fetchCd(const Ste& s, uint32_t ssid, bool ssv, const SmmuFeatures& f
   FetchResult r;
   // Nested: the CD-table address `ipa` is fetched at the PA stage 2 gives; false (and r holds
   // the stage-2 fault) when stage 2 faults.
-  auto toPa = [&r, s2](uint64_t ipa, PhysAddr& pa) {
+  auto toPa = [&r, s2, &mem](uint64_t ipa, PhysAddr& pa) {
     if (!s2) {
       pa = ipa;
       return true;
     }
-    const WalkResult t = translateS2ForCd(*s2, ipa);
+    const WalkResult t = [&] {
+      const TimeBaseShift at(mem, r.latency);  // stage 2 walks after the reads so far
+      return translateS2ForCd(*s2, ipa);
+    }();
     r.reads += t.reads;
     r.latency += t.latency;
     if (t.fault == EventId::None) {

@@ -16,7 +16,10 @@ WalkResult walkNested(const S1WalkConfig& s1, uint64_t va, const AccessAttrs& ac
   if (r.fault != EventId::None) return r;
 
   const uint64_t ipa = r.pa;
-  const WalkResult t = s2.translate(ipa, acc, evt::CLASS_IN);
+  const WalkResult t = [&] {
+    const TimeBaseShift at(mem, r.latency);  // the output's stage-2 walk follows stage 1
+    return s2.translate(ipa, acc, evt::CLASS_IN);
+  }();
   r.reads += t.reads;
   r.writes += t.writes;
   r.latency += t.latency;
@@ -32,6 +35,8 @@ WalkResult walkNested(const S1WalkConfig& s1, uint64_t va, const AccessAttrs& ac
   }
 
   const unsigned shift = std::min<unsigned>(r.pageShift, t.pageShift);
+  // The contiguous span of the combined translation: both stages map it contiguously.
+  r.contigShift = static_cast<uint8_t>(std::min<unsigned>(r.contigShift, t.contigShift));
   // r.vaBase is the canonical VA of the stage-1 page; add the VA bits between the two sizes.
   r.vaBase |= va & lowMask(r.pageShift) & ~lowMask(shift);
   r.pageShift = static_cast<uint8_t>(shift);

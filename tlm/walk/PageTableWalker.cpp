@@ -7,8 +7,9 @@
 //   The walker itself accepts every geometry the architecture can describe without LPA2 (TxSZ up
 //   to 48, or 47 for 64 KB, as with FEAT_TTST) so that a start level of 3 can be exercised with
 //   any granule; anything else is a Translation fault.
-// - The contiguous hint (bit 52) is ignored: the walk returns the single page/block, which is
-//   always a correct (if smaller) translation.
+// - The contiguous hint (bit 52): the walk returns the single page/block, which is always a
+//   correct (if smaller) translation, and reports the hint's span in contigShift; whether a TLB
+//   caches the whole span is the TLB's choice (SmmuConfig::contiguousHint).
 // - With HA, AF is set in memory (one 64-bit write) only when the access does not fault; the
 //   architecture leaves an update on a Permission fault CONSTRAINED UNPREDICTABLE.
 // - Faults found before any descriptor read (EPD, input address out of range, TTB above the
@@ -67,6 +68,15 @@ unsigned ipsBits(uint8_t ips) {
 }
 
 }  // namespace
+
+unsigned contiguousLog2(unsigned granuleShift, int level) {
+  switch (granuleShift) {
+    case 12: return 4;                    // 16 x 4 KB, 16 x 2 MB, 16 x 1 GB
+    case 14: return level == 3 ? 7 : 5;   // 128 x 16 KB, 32 x 32 MB
+    case 16: return 5;                    // 32 x 64 KB, 32 x 512 MB
+    default: return 0;
+  }
+}
 
 bool WalkGeometry::blockAllowed(int level, unsigned oasBits) const {
   switch (granuleShift) {
@@ -190,12 +200,15 @@ WalkResult walkStage1(const S1WalkConfig& cfg, uint64_t va, const AccessAttrs& a
   };
   // Nested: the stage-1 descriptor at `ipa` is accessed at the PA stage 2 gives. False (and r
   // holds the stage-2 fault) when stage 2 faults.
-  auto toPa = [&r, s2, &acc](uint64_t ipa, bool write, PhysAddr& pa) {
+  auto toPa = [&r, s2, &acc, &mem](uint64_t ipa, bool write, PhysAddr& pa) {
     if (!s2) {
       pa = ipa;
       return true;
     }
-    const WalkResult t = s2->translate(ipa, AccessAttrs{write, acc.priv, false}, evt::CLASS_TT);
+    const WalkResult t = [&] {
+      const TimeBaseShift at(mem, r.latency);  // stage 2 walks after the reads so far
+      return s2->translate(ipa, AccessAttrs{write, acc.priv, false}, evt::CLASS_TT);
+    }();
     r.reads += t.reads;
     r.writes += t.writes;
     r.latency += t.latency;
@@ -255,6 +268,13 @@ WalkResult walkStage1(const S1WalkConfig& cfg, uint64_t va, const AccessAttrs& a
       cached.level <= 3) {
     firstLevel = cached.level;
     table = cached.table;
+    // A step another walk is still reading: this walk waits for that read (it joins the walk).
+    const Tick at = mem.timeBase() + r.latency;
+    if (cached.readyAt > at) {
+      r.joinWait = cached.readyAt - at;
+      r.latency += r.joinWait;
+      r.joined = true;
+    }
     apTable0 = cached.apTable0;
     apTable1 = cached.apTable1;
     uxnTable = cached.uxnTable;
@@ -286,7 +306,8 @@ WalkResult walkStage1(const S1WalkConfig& cfg, uint64_t va, const AccessAttrs& a
       table = next;
       if (walkCache)
         walkCache->fill(cva, range, geo,
-                        WalkStep{level + 1, next, apTable0, apTable1, uxnTable, pxnTable});
+                        WalkStep{level + 1, next, apTable0, apTable1, uxnTable, pxnTable,
+                                 mem.timeBase() + r.latency});
       continue;
     }
     if (level == 3 && !tableOrPage) return fault(EventId::F_TRANSLATION);  // reserved at L3
@@ -295,6 +316,8 @@ WalkResult walkStage1(const S1WalkConfig& cfg, uint64_t va, const AccessAttrs& a
     // Leaf: page (level 3) or block.
     const uint64_t oa = descOutputAddress(d, shift, g, cfg.lpa);
     r.pageShift = static_cast<uint8_t>(shift);
+    r.contigShift = static_cast<uint8_t>(
+        bits::get(d, 52, 52) ? shift + contiguousLog2(geo.granuleShift, level) : shift);
     r.vaBase = cva & ~lowMask(shift);
     r.paBase = oa;
     r.pa = oa | (va & lowMask(shift));

@@ -84,6 +84,14 @@ struct WalkResult {
   uint8_t cls = evt::CLASS_IN;
   uint64_t ipa = 0;
   bool ttrnw = true;
+  // The walk resumed from a walk-cache (or in-flight walk) step whose table descriptor another
+  // walk was still reading: it waited joinWait for that read (included in latency).
+  Tick joinWait = 0;
+  bool joined = false;
+  // log2 of the span the leaf's contiguous hint covers (pageShift when the hint is clear): the
+  // aligned block of 2^contigShift input bytes that maps contiguously, which a TLB may cache as
+  // one entry (VMSAv8-64: 16 entries with 4 KB, 128/32 with 16 KB at L3/L2, 32 with 64 KB).
+  uint8_t contigShift = 0;
 };
 
 // Where a walk can resume: the table to read at `level` and the hierarchical attributes
@@ -92,11 +100,15 @@ struct WalkStep {
   int level = 0;
   PhysAddr table = 0;
   bool apTable0 = false, apTable1 = false, uxnTable = false, pxnTable = false;
+  // Simulated time at which the table descriptor that led here had been read (the walker's
+  // time base plus the walk's latency so far). A walk resuming from a step earlier than that
+  // waits for it: it has joined the walk that is reading it (walk-prefix coalescing).
+  Tick readyAt = 0;
 };
 
 // A walk cache as the walker sees it. lookup() may return the deepest cached step for va
 // (step.level > start level); fill() is told each step a table descriptor led to.
-// `range` is 0 for TTB0, 1 for TTB1.
+// `range` is 0 for TTB0, 1 for TTB1 (always 0 for stage 2).
 class WalkCacheHook {
  public:
   virtual ~WalkCacheHook() = default;
@@ -110,7 +122,8 @@ class WalkCacheHook {
 // AF check (F_ACCESS unless affd/ha). With ha the walker sets AF in the leaf in memory (one
 // write, counted in `writes`) when the access does not fault; hardware dirty-state update (hd)
 // comes with the HTTU work. vaBase is the canonical VA (a TBI tag replaced by the sign of bit
-// 55). The contiguous hint is ignored (the result is the single page/block). Fault order:
+// 55). The result is the single page/block; contigShift reports the span of its contiguous
+// hint for a TLB that uses it. Fault order:
 // Translation, Address size, Access flag, Permission; a failed descriptor read or AF write is
 // F_WALK_EABT with descAddr.
 //
@@ -141,6 +154,9 @@ struct WalkGeometry {
   bool blockAllowed(int level, unsigned oasBits) const;
 };
 WalkGeometry walkGeometry(Granule g, unsigned tsz);
+// log2 of the number of descriptors a contiguous hint spans at `level` for a granule (Arm ARM
+// D8.6.1, without FEAT_LPA2): 4 KB 16 at every level, 16 KB 128 at L3 and 32 at L2, 64 KB 32.
+unsigned contiguousLog2(unsigned granuleShift, int level);
 // Legal CD TxSZ for a granule on an SMMU without SMMU_IDR3.STT: [16, 39] for every granule, or
 // [12, 39] for 64 KB when vax52 (IHI 0070 CD.T0SZ). (The walker itself accepts the wider
 // FEAT_TTST-style range, up to 48 / 47 for 64 KB, so that start level 3 is reachable.)

@@ -170,7 +170,7 @@ EventId checkS2Permission(const LeafAttrs& a, const S2WalkConfig& cfg, const Acc
 }
 
 WalkResult walkStage2(const S2WalkConfig& cfg, uint64_t ipa, const AccessAttrs& accIn,
-                      PhysMemIf& mem, uint8_t cls) {
+                      PhysMemIf& mem, uint8_t cls, WalkCacheHook* walkCache) {
   WalkResult r;
   r.ipa = ipa;
   r.cls = cls;
@@ -202,7 +202,21 @@ WalkResult walkStage2(const S2WalkConfig& cfg, uint64_t ipa, const AccessAttrs& 
   uint64_t table = cfg.ttb & ~lowMask(align) & bits::mask(51, 0);
   const unsigned blockOas = cfg.lpa ? 52 : ps;
 
-  for (int level = cfg.startLevel;; ++level) {
+  // A stage-2 walk cache (tagged by VMID, set by its owner) may hand over a deeper table.
+  int firstLevel = cfg.startLevel;
+  WalkStep cached;
+  if (walkCache && walkCache->lookup(ipa, 0, geo, cached) && cached.level > cfg.startLevel &&
+      cached.level <= 3) {
+    firstLevel = cached.level;
+    table = cached.table;
+    const Tick at = mem.timeBase() + r.latency;
+    if (cached.readyAt > at) {  // another walk is still reading that descriptor: join it
+      r.joinWait = cached.readyAt - at;
+      r.latency += r.joinWait;
+      r.joined = true;
+    }
+  }
+  for (int level = firstLevel;; ++level) {
     const unsigned shift = geo.levelShift(level);
     const unsigned nbits = level == cfg.startLevel ? startBits : geo.bitsPerLevel;
     const uint64_t index = (ipa >> shift) & lowMask(nbits);
@@ -221,6 +235,13 @@ WalkResult walkStage2(const S2WalkConfig& cfg, uint64_t ipa, const AccessAttrs& 
       const uint64_t next = descOutputAddress(d, geo.granuleShift, cfg.granule, cfg.lpa);
       if (aboveSize(next, ps)) return fault(EventId::F_ADDR_SIZE);
       table = next;
+      if (walkCache) {
+        WalkStep step;
+        step.level = level + 1;
+        step.table = next;
+        step.readyAt = mem.timeBase() + r.latency;
+        walkCache->fill(ipa, 0, geo, step);
+      }
       continue;
     }
     if (level == 3 && !tableOrPage) return fault(EventId::F_TRANSLATION);  // reserved at L3
@@ -228,6 +249,8 @@ WalkResult walkStage2(const S2WalkConfig& cfg, uint64_t ipa, const AccessAttrs& 
 
     const uint64_t oa = descOutputAddress(d, shift, cfg.granule, cfg.lpa);
     r.pageShift = static_cast<uint8_t>(shift);
+    r.contigShift = static_cast<uint8_t>(
+        bits::get(d, 52, 52) ? shift + contiguousLog2(geo.granuleShift, level) : shift);
     r.vaBase = ipa & ~lowMask(shift);
     r.paBase = oa;
     r.pa = oa | (ipa & lowMask(shift));
@@ -258,7 +281,7 @@ WalkResult walkStage2(const S2WalkConfig& cfg, uint64_t ipa, const AccessAttrs& 
 }
 
 WalkResult walkStage2Only(const S2WalkConfig& cfg, uint64_t input, const AccessAttrs& acc,
-                          PhysMemIf& mem) {
+                          PhysMemIf& mem, WalkCacheHook* walkCache) {
   if (aboveSize(input, cfg.iasBits)) {
     WalkResult r;
     r.fault = EventId::F_ADDR_SIZE;  // stage 1 (bypassed) Address size fault
@@ -267,7 +290,7 @@ WalkResult walkStage2Only(const S2WalkConfig& cfg, uint64_t input, const AccessA
     r.ipa = input;
     return r;
   }
-  return walkStage2(cfg, input, acc, mem, evt::CLASS_IN);
+  return walkStage2(cfg, input, acc, mem, evt::CLASS_IN, walkCache);
 }
 
 WalkResult translateS2ForCd(S2Translator& s2, uint64_t ipa) {

@@ -65,14 +65,17 @@ int s2Sl0StartLevel(Granule g, uint8_t sl0, unsigned paBits);
 // (checkS2Permission, and S2PTW: a CLASS_TT/CD access to a Device page). A failed read or AF
 // write is F_WALK_EABT with descAddr. On a fault: s2 = true, cls, ipa, and for CLASS_TT ttrnw.
 // The result's attrs hold the stage-2 fields (s2Read/s2Write/s2xn/s2MemAttr; af, sh, dbm from the
-// descriptor); vaBase is the IPA of the start of the page/block.
+// descriptor); vaBase is the IPA of the start of the page/block. walkCache: a stage-2 walk cache
+// (its owner sets the VMID context) that may let the walk start below the start level; it is
+// told every table descriptor read (range 0, the stage-2 geometry).
 WalkResult walkStage2(const S2WalkConfig& cfg, uint64_t ipa, const AccessAttrs& acc,
-                      PhysMemIf& mem, uint8_t cls = evt::CLASS_IN);
+                      PhysMemIf& mem, uint8_t cls = evt::CLASS_IN,
+                      WalkCacheHook* walkCache = nullptr);
 
 // Stage-2-only stream: the input address goes straight to stage 2, first checked against the IAS
 // (IHI 0070 3.4: beyond it is a stage-1 F_ADDR_SIZE, s2 = false, CLASS_IN, no read).
 WalkResult walkStage2Only(const S2WalkConfig& cfg, uint64_t input, const AccessAttrs& acc,
-                          PhysMemIf& mem);
+                          PhysMemIf& mem, WalkCacheHook* walkCache = nullptr);
 
 // Stage-2 permission check of one access against cached leaf attributes (Arm ARM stage-2 rules):
 // a data read needs S2AP[0], a write S2AP[1]; an instruction fetch is decided by XN alone
@@ -97,15 +100,17 @@ class S2Translator {
 // The default S2Translator: walkStage2 over memory on every call.
 class S2WalkTranslator : public S2Translator {
  public:
-  S2WalkTranslator(const S2WalkConfig& cfg, PhysMemIf& mem) : cfg_(cfg), mem_(mem) {}
+  S2WalkTranslator(const S2WalkConfig& cfg, PhysMemIf& mem, WalkCacheHook* walkCache = nullptr)
+      : cfg_(cfg), mem_(mem), walkCache_(walkCache) {}
   WalkResult translate(uint64_t ipa, const AccessAttrs& acc, uint8_t cls) override {
-    return walkStage2(cfg_, ipa, acc, mem_, cls);
+    return walkStage2(cfg_, ipa, acc, mem_, cls, walkCache_);
   }
   const S2WalkConfig& config() const { return cfg_; }
 
  private:
   S2WalkConfig cfg_;
   PhysMemIf& mem_;
+  WalkCacheHook* walkCache_;
 };
 
 // Stage-2 translation of the IPA of a CD-table access (L1CD or CD) of a nested stream: a data
