@@ -127,6 +127,21 @@ nlohmann::json makeStatsJson(const RunRecord& run) {
       if (m.walkerCount) w["occupancy"] = round6(busy / m.walkerCount);
       r["walkers"] = std::move(w);
     }
+    // Lookup bandwidth of the shared caches, where it is bounded.
+    nlohmann::json lk;
+    for (const auto& [name, pool] : m.lookupSlots) {
+      if (!pool || !pool->limited()) continue;
+      nlohmann::json w;
+      w["lookups"] = pool->jobs();
+      w["waited"] = pool->jobsThatWaited();
+      w["mean_wait_ns"] =
+          round6(pool->jobs() ? ns(pool->waitSum()) / double(pool->jobs()) : 0.0);
+      w["max_wait_ns"] = ns(pool->maxWait());
+      w["occupancy"] =
+          round6(window > 0 ? ns(pool->busySum()) / window / double(pool->servers()) : 0.0);
+      lk[name] = std::move(w);
+    }
+    if (!lk.empty()) r["lookup_slots"] = std::move(lk);
     if (m.slots) {
       nlohmann::json w;
       w["translations"] = m.slots->jobs();

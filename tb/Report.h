@@ -32,6 +32,8 @@ struct SmmuRecord {
   const ResourcePool* walkers = nullptr;  // TCU walker slots
   const ResourcePool* slots = nullptr;    // TBU translation slots
   unsigned walkerCount = 0;               // ptw_slots (0 = unlimited)
+  // Lookup slots by cache ("tlb", "config_cache", "walk_cache"); unlimited ones are skipped.
+  std::vector<std::pair<std::string, const ResourcePool*>> lookupSlots;
 };
 
 struct RunRecord {

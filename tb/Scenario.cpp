@@ -798,6 +798,12 @@ const Schema<SmmuSpec>& smmuSchema() {
       scalar("tlb_policy", &S::tlbPolicy, policyCodec(), "main TLB replacement"),
       scalar("tbu_xlate_slots", &S::tbuXlateSlots, u(),
              "translations in flight in the TBU (0 = unlimited)"),
+      scalar("tlb_lookup_slots", &S::tlbLookupSlots, u(),
+             "main TLB lookups in progress at once, each for tlb_lookup_cycles (0 = unlimited)"),
+      scalar("config_lookup_slots", &S::configLookupSlots, u(),
+             "config cache lookups in progress at once (0 = unlimited)"),
+      scalar("walk_cache_lookup_slots", &S::walkCacheLookupSlots, u(),
+             "walk cache lookups in progress at once (0 = unlimited)"),
       scalar("config_cache_entries", &S::configCacheEntries, u(), "TCU config cache entries"),
       scalar("config_cache_ways", &S::configCacheWays, u(),
              "TCU config cache ways (0 = fully associative)"),
@@ -995,8 +1001,12 @@ void validateSmmu(const SmmuSpec& m, const std::string& p) {
   if (m.ipaCacheEntries)
     geometry(m.ipaCacheEntries, m.ipaCacheWays, "lru", "ipa_cache_entries", "ipa_cache_ways",
              "ipa_cache_ways", "");
-  const std::pair<unsigned, const char*> slots[] = {{m.tbuXlateSlots, "tbu_xlate_slots"},
-                                                    {m.ptwSlots, "ptw_slots"}};
+  const std::pair<unsigned, const char*> slots[] = {
+      {m.tbuXlateSlots, "tbu_xlate_slots"},
+      {m.tlbLookupSlots, "tlb_lookup_slots"},
+      {m.configLookupSlots, "config_lookup_slots"},
+      {m.walkCacheLookupSlots, "walk_cache_lookup_slots"},
+      {m.ptwSlots, "ptw_slots"}};
   for (const auto& [v, key] : slots)
     if (v > 65536)
       fail(p + "." + key, "must be <= 65536, 0 = unlimited (got " + std::to_string(v) + ")");
@@ -1358,6 +1368,9 @@ SmmuConfig toSmmuConfig(const SmmuSpec& m) {
   c.tlbWays = m.tlbWays;
   c.tlbPolicy = m.tlbPolicy;
   c.tbuXlateSlots = m.tbuXlateSlots;
+  c.tlbLookupSlots = m.tlbLookupSlots;
+  c.configLookupSlots = m.configLookupSlots;
+  c.walkCacheLookupSlots = m.walkCacheLookupSlots;
   c.configCacheEntries = m.configCacheEntries;
   c.configCacheWays = m.configCacheWays;
   c.configCachePolicy = m.configCachePolicy;
@@ -1406,6 +1419,9 @@ SmmuSpec toSmmuSpec(const SmmuConfig& c) {
   m.tlbWays = c.tlbWays;
   m.tlbPolicy = c.tlbPolicy;
   m.tbuXlateSlots = c.tbuXlateSlots;
+  m.tlbLookupSlots = c.tlbLookupSlots;
+  m.configLookupSlots = c.configLookupSlots;
+  m.walkCacheLookupSlots = c.walkCacheLookupSlots;
   m.configCacheEntries = c.configCacheEntries;
   m.configCacheWays = c.configCacheWays;
   m.configCachePolicy = c.configCachePolicy;

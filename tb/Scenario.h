@@ -34,6 +34,9 @@
 //       tlb_ways: 4
 //       tlb_policy: lru
 //       tbu_xlate_slots: 0        # translations in flight in the TBU; 0 = unlimited
+//       tlb_lookup_slots: 0       # main TLB lookups at once (bandwidth); 0 = unlimited
+//       config_lookup_slots: 0    # config cache lookups at once
+//       walk_cache_lookup_slots: 0  # walk cache lookups at once
 //       config_cache_entries: 64  # TCU configuration cache
 //       config_cache_ways: 4
 //       config_cache_policy: lru
@@ -174,6 +177,10 @@ struct SmmuSpec {
   unsigned tlbWays = detail::smmuDefaults().tlbWays;                       // tlb_ways
   std::string tlbPolicy = detail::smmuDefaults().tlbPolicy;                // tlb_policy
   unsigned tbuXlateSlots = detail::smmuDefaults().tbuXlateSlots;           // tbu_xlate_slots
+  unsigned tlbLookupSlots = detail::smmuDefaults().tlbLookupSlots;         // tlb_lookup_slots
+  unsigned configLookupSlots = detail::smmuDefaults().configLookupSlots;   // config_lookup_slots
+  unsigned walkCacheLookupSlots =
+      detail::smmuDefaults().walkCacheLookupSlots;                         // walk_cache_lookup_...
   // TCU
   unsigned configCacheEntries = detail::smmuDefaults().configCacheEntries; // config_cache_entries
   unsigned configCacheWays = detail::smmuDefaults().configCacheWays;       // config_cache_ways

@@ -180,6 +180,9 @@ RunRecord System::record() const {
     m.hostCommands = drivers_[i]->stats().commandsIssued;
     m.walkers = &smmus_[i]->core().walkerSlots();
     m.slots = &smmus_[i]->core().translationSlots();
+    m.lookupSlots = {{"tlb", &smmus_[i]->core().tlbLookupSlots()},
+                     {"config_cache", &smmus_[i]->core().configLookupSlots()},
+                     {"walk_cache", &smmus_[i]->core().walkCacheLookupSlots()}};
     m.walkerCount = smmus_[i]->config().ptwSlots;
     r.smmus.push_back(m);
   }

@@ -201,3 +201,60 @@ TEST(SmmuMicroarch, TranslationSlotsBackPressure) {
   EXPECT_EQ(b.latency, a.latency + 3 * kClk);
   EXPECT_EQ(r.core.translationSlots().maxWait(), a.latency);
 }
+
+TEST(SmmuMicroarch, MainTlbLookupSlotsQueueSimultaneousLookups) {
+  // One main-TLB lookup slot, 2-cycle lookups: K simultaneous hits from K ports start their
+  // lookups 2 cycles apart, so hit i completes after (i + 1) x 2 cycles.
+  SmmuConfig cfg = microConfig();
+  cfg.utlbEntries = 0;
+  cfg.tlbLookupSlots = 1;
+  Rig r(cfg);
+  r.at(0, page(0));  // the fill
+  const Tick t0 = 100 * kMem;
+  const unsigned K = 5;
+  for (unsigned i = 0; i < K; ++i) {
+    auto h = r.at(t0, page(0), /*port=*/i);
+    EXPECT_EQ(h.servedBy, ServedBy::Tlb) << i;
+    EXPECT_EQ(h.latency, Tick(i + 1) * 2 * kClk) << i;
+  }
+  const ResourcePool& slots = r.core.tlbLookupSlots();
+  EXPECT_EQ(slots.jobs(), K + 1);
+  EXPECT_EQ(slots.jobsThatWaited(), K - 1);
+  EXPECT_EQ(slots.waitSum(), Tick(K * (K - 1) / 2) * 2 * kClk);  // 0 + 2 + 4 + 6 + 8 cycles
+  // Two slots: pairs start together.
+  cfg.tlbLookupSlots = 2;
+  Rig two(cfg);
+  two.at(0, page(0));
+  for (unsigned i = 0; i < 4; ++i)
+    EXPECT_EQ(two.at(t0, page(0), i).latency, Tick(i / 2 + 1) * 2 * kClk) << i;
+  // Later, spaced by the lookup time: nobody waits.
+  Rig spaced(cfg);
+  spaced.at(0, page(0));
+  for (unsigned i = 0; i < 4; ++i)
+    EXPECT_EQ(spaced.at(t0 + i * 2 * kClk, page(0), i).latency, 2 * kClk) << i;
+}
+
+TEST(SmmuMicroarch, ConfigAndWalkCacheLookupSlotsDelayWalks) {
+  // Misses to distinct pages at the same time, config cache and walk cache warm: each has
+  // tlb 2 + issue 4 cycles, then a config lookup (2 cycles) through one slot, then a walk-cache
+  // lookup (3 cycles) through one slot, then one read (level-2 walk-cache hit). Miss i starts its
+  // config lookup 2i cycles late; the walk-cache slot then serves them 3 cycles apart, so miss i
+  // starts its walk-cache lookup at 6 + 2 + 3i cycles (3i >= 2i) and ends one read later.
+  SmmuConfig cfg = microConfig();
+  cfg.utlbEntries = 0;
+  cfg.walkCacheEntries = {4, 4, 4};
+  cfg.configLookupSlots = 1;
+  cfg.walkCacheLookupSlots = 1;
+  Rig r(cfg);
+  r.at(0, page(60));  // warm the config cache and the walk caches
+  const Tick t0 = 100 * kMem;
+  for (unsigned i = 0; i < 4; ++i) {
+    auto m = r.at(t0, page(i), i);
+    ASSERT_EQ(m.servedBy, ServedBy::Walk) << i;
+    EXPECT_EQ(m.walkReads, 1u) << i;
+    EXPECT_EQ(m.latency, (6 + 2 + 3 * i + 3) * kClk + kMem) << i;
+  }
+  EXPECT_EQ(r.core.configLookupSlots().waitSum(), (0 + 2 + 4 + 6) * kClk);
+  // Walk-cache waits: arrival at 8 + 2i cycles, start at 8 + 3i: i cycles each.
+  EXPECT_EQ(r.core.walkCacheLookupSlots().waitSum(), (0 + 1 + 2 + 3) * kClk);
+}

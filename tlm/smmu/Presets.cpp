@@ -45,6 +45,9 @@ keyTable() {
       {"tlb_ways", [](C c) { return u(c.tlbWays); }},
       {"tlb_policy", [](C c) { return c.tlbPolicy; }},
       {"tbu_xlate_slots", [](C c) { return u(c.tbuXlateSlots); }},
+      {"tlb_lookup_slots", [](C c) { return u(c.tlbLookupSlots); }},
+      {"config_lookup_slots", [](C c) { return u(c.configLookupSlots); }},
+      {"walk_cache_lookup_slots", [](C c) { return u(c.walkCacheLookupSlots); }},
       {"config_cache_entries", [](C c) { return u(c.configCacheEntries); }},
       {"config_cache_ways", [](C c) { return u(c.configCacheWays); }},
       {"config_cache_policy", [](C c) { return c.configCachePolicy; }},
@@ -136,6 +139,9 @@ Preset gem5Default() {
   c.tlbWays = 4;
   c.tlbPolicy = "fifo";
   c.tbuXlateSlots = 16;
+  c.tlbLookupSlots = 3;
+  c.configLookupSlots = 3;
+  c.walkCacheLookupSlots = 4;
   c.configCacheEntries = 64;
   c.configCacheWays = 4;
   c.configCachePolicy = "fifo";
@@ -181,6 +187,9 @@ Preset gem5Default() {
       {"tlb_ways", "gem5: DeviceInterface tlb_assoc = 4 (l.75)"},
       {"tlb_policy", "gem5: DeviceInterface tlb_policy = \"rr\" (l.76)" + rr},
       {"tbu_xlate_slots", "gem5: DeviceInterface xlate_slots = 16 (l.65)"},
+      {"tlb_lookup_slots", "gem5: DeviceInterface tlb_slots = 3 (l.79): main TLB lookups at once"},
+      {"config_lookup_slots", "gem5: cfg_slots = 3 (l.131)"},
+      {"walk_cache_lookup_slots", "gem5: walk_slots = 4 (l.162)"},
       {"config_cache_entries", "gem5: cfg_entries = 64 (l.126)"},
       {"config_cache_ways", "gem5: cfg_assoc = 4 (l.127)"},
       {"config_cache_policy", "gem5: cfg_policy = \"rr\" (l.128)" + rr},
@@ -226,8 +235,7 @@ Preset gem5Default() {
        "has no such bound besides tbu_xlate_slots and ptw_slots",
        "smmu_ifc_lat = 8 (l.109), the SMMU -> interface return hop: no counterpart (the model "
        "charges walker_issue_cycles once per miss)",
-       "lookup slots utlb_slots 1, tlb_slots 3, cfg_slots 3, walk_slots 4 (l.72, 79, 131, 162): "
-       "concurrent lookups per cache; no counterpart",
+       "utlb_slots 1 (l.72): a micro TLB serves its port alone in the model (no lookup bound)",
        "SMMU-level TLB (tlb_enable False, l.122): off in gem5 and not modelled",
        "ipa_policy \"rr\" (l.135) and ipa_slots 3 (l.138): the model's IPA cache is LRU and has "
        "no lookup-slot bound",
@@ -262,6 +270,9 @@ Preset mmu500Like() {
   c.tlbWays = 4;
   c.tlbPolicy = "lru";
   c.tbuXlateSlots = 256;
+  c.tlbLookupSlots = 0;
+  c.configLookupSlots = 0;
+  c.walkCacheLookupSlots = 0;
   c.configCacheEntries = 32;
   c.configCacheWays = 0;
   c.configCachePolicy = "lru";
@@ -308,6 +319,9 @@ Preset mmu500Like() {
       {"tbu_xlate_slots",
        "SPEC [A500] ddi0517/a §2.3.5: 128 reads + 128 writes outstanding per TBU; mapping "
        "(choice): their sum bounds the translations in flight"},
+      {"tlb_lookup_slots", "choice: unlimited (MMU-500 lookup bandwidth is not published)"},
+      {"config_lookup_slots", "choice: unlimited (not published)"},
+      {"walk_cache_lookup_slots", "choice: unlimited (not published)"},
       {"config_cache_entries",
        "INST [AGX7] §2.2.4, §5.5: 32 context banks; mapping (choice): SMMUv2 holds contexts in "
        "context-bank registers, modelled as a config cache of that many entries"},
@@ -377,6 +391,9 @@ Preset mmu600Like() {
   c.tlbWays = 4;
   c.tlbPolicy = "random";
   c.tbuXlateSlots = 64;
+  c.tlbLookupSlots = 0;
+  c.configLookupSlots = 0;
+  c.walkCacheLookupSlots = 0;
   c.configCacheEntries = 256;
   c.configCacheWays = 4;
   c.configCachePolicy = "lru";
@@ -424,6 +441,11 @@ Preset mmu600Like() {
       {"tbu_xlate_slots",
        "INST [AGX5] §4.3.4.4.1: TCUCFG_XLATE_SLOTS = 64 (= SMMU_IDR5.STALL_MAX 0x40); mapping "
        "(choice): the TCU's bound on translations from all TBUs, used as the model's TBU bound"},
+      {"tlb_lookup_slots",
+       "choice: unlimited; SPEC [A600AE] §2.1 says the main TLB is pipelined, 1 lookup per cycle, "
+       "which tlb_lookup_slots = tlb_lookup_cycles models"},
+      {"config_lookup_slots", "choice: unlimited (not published)"},
+      {"walk_cache_lookup_slots", "choice: unlimited (not published)"},
       {"config_cache_entries", "INST [AGX5] §4.3.4.4.1 Table 88/90: config cache 256 entries"},
       {"config_cache_ways", "SPEC [A600AE] §2.2: config cache 4-way set associative"},
       {"config_cache_policy", "choice: model default (replacement not published)"},
@@ -496,6 +518,9 @@ Preset mmu700Server() {
   c.tlbWays = 4;
   c.tlbPolicy = "random";
   c.tbuXlateSlots = 64;
+  c.tlbLookupSlots = 8;
+  c.configLookupSlots = 0;
+  c.walkCacheLookupSlots = 8;
   c.configCacheEntries = 1024;
   c.configCacheWays = 4;
   c.configCachePolicy = "lru";
@@ -543,6 +568,13 @@ Preset mmu700Server() {
        "choice: random, as the MMU-600's main TLB ([A600AE] §2.1); the MMU-700's is not published"},
       {"tbu_xlate_slots",
        "RANGE [A700] §2.4.5 T2-32: TBUCFG_XLATE_SLOTS 2..512; pick (PRESETS.md §8: 32-64)"},
+      {"tlb_lookup_slots",
+       "RANGE [A700] §2.4.5 T2-32: TBUCFG_MTLB_LKP_SLOTS 2..28 (<= XLATE_SLOTS); 8 picked "
+       "(UNVERIFIED mapping: main-TLB lookups in progress at once)"},
+      {"config_lookup_slots", "choice: unlimited (not published)"},
+      {"walk_cache_lookup_slots",
+       "RANGE [A700] §2.4.2 T2-28: TCUCFG_WC_LKP_SLOTS 2..28; 8 picked (UNVERIFIED mapping: "
+       "walk-cache lookups in progress at once)"},
       {"config_cache_entries",
        "RANGE [A700] §2.4.2 T2-28: TCUCFG_CC_DEPTH 4..4096; pick (PRESETS.md §8: 256-1024)"},
       {"config_cache_ways",
@@ -586,8 +618,7 @@ Preset mmu700Server() {
       c, s,
       {"TCUCFG_XLATE_SLOTS (4..4096, >= PTW_SLOTS; PRESETS.md §8 pick 256): translations the TCU "
        "accepts from all TBUs; no counterpart besides tbu_xlate_slots and ptw_slots",
-       "TCUCFG_WC_LKP_SLOTS, TBUCFG_MTLB_LKP_SLOTS (2-28 lookup slots), hazard lists, "
-       "TCUCFG_CTW_SLOTS, MTLB banks/parts: not modelled",
+       "hazard lists, TCUCFG_CTW_SLOTS, MTLB banks/parts: not modelled",
        "queues of 2^19 entries, VAX 52 bits (T2-19): not scenario keys; the model keeps its own",
        "HTTU writes go out on the table-walk port with AWID = the PTW slot ([A700] §2.1.1.1 "
        "T2-2): the port and IDs are not modelled"});

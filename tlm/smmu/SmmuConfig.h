@@ -34,6 +34,12 @@ struct SmmuConfig {
   unsigned tlbWays = 4;             // tlb_ways (0 = fully associative)
   std::string tlbPolicy = "lru";    // tlb_policy
   unsigned tbuXlateSlots = 0;       // tbu_xlate_slots: translations in flight (0 = unlimited)
+  // Lookup bandwidth of the shared caches: lookups in progress at once, each holding its slot
+  // for the cache's lookup latency (so slots / cycles lookups start per cycle; a fully pipelined
+  // cache has slots = lookup cycles). 0 = unlimited. A micro TLB serves its port alone.
+  unsigned tlbLookupSlots = 0;      // tlb_lookup_slots: main TLB
+  unsigned configLookupSlots = 0;   // config_lookup_slots: TCU config cache
+  unsigned walkCacheLookupSlots = 0;  // walk_cache_lookup_slots: TCU walk caches (S1, S2-only)
 
   // TCU
   unsigned configCacheEntries = 64; // config_cache_entries

@@ -32,6 +32,13 @@ void write64Part(uint64_t& reg, uint32_t rel, uint64_t v, unsigned size) {
   }
 }
 
+// A lookup of `cycles` at now + *lat through a cache with limited lookup slots: waits for a free
+// slot (FIFO), then holds it for the lookup. Adds wait and lookup time to *lat.
+inline void lookupThrough(ResourcePool& slots, Tick now, Tick& lat, Tick lookup) {
+  if (slots.limited()) lat = slots.reserve(now + lat, lookup) - now;
+  lat += lookup;
+}
+
 bool isTranslationFault(EventId id) {
   return id == EventId::F_TRANSLATION || id == EventId::F_ADDR_SIZE || id == EventId::F_ACCESS ||
          id == EventId::F_PERMISSION;
@@ -130,6 +137,9 @@ SmmuCore::SmmuCore(const SmmuConfig& cfg, PhysMemIf& mem, std::unique_ptr<TlbIf>
                               Tick(cfg_.timing.walkCacheLookupCycles) * cfg_.timing.clockPeriodPs);
   ptw_.resize(cfg_.ptwSlots);
   xlate_.resize(cfg_.tbuXlateSlots);
+  tlbPorts_.resize(cfg_.tlbLookupSlots);
+  configPorts_.resize(cfg_.configLookupSlots);
+  walkCachePorts_.resize(cfg_.walkCacheLookupSlots);
 }
 
 std::string_view servedByName(ServedBy s) {
@@ -588,7 +598,7 @@ __attribute__((noinline)) TranslationResult SmmuCore::translateEnabled(
     }
   }
   if (!e) {
-    r.latency += Tick(tm.tlbLookupCycles) * clk;
+    lookupThrough(tlbPorts_, now, r.latency, Tick(tm.tlbLookupCycles) * clk);
     ++stats_.tlbLookups;
     if ((e = tlb_->lookup(key))) {
       ++stats_.tlbHits;
@@ -621,7 +631,7 @@ TranslationResult SmmuCore::hit(const TranslationRequest& req, const TlbEntry& e
 TranslationResult SmmuCore::walk(const TranslationRequest& req, Tick now, TranslationResult r) {
   const SmmuTiming& tm = cfg_.timing;
   const Tick clk = tm.clockPeriodPs;
-  r.latency += Tick(tm.configLookupCycles) * clk;
+  lookupThrough(configPorts_, now, r.latency, Tick(tm.configLookupCycles) * clk);
   r.servedBy = ServedBy::Walk;
   ++stats_.configLookups;
   const ConfigEntry* ce = cc_->lookup(req.sid, req.ssid, req.ssv);
@@ -723,7 +733,7 @@ TranslationResult SmmuCore::walk(const TranslationRequest& req, Tick now, Transl
   WalkCacheHook* hook = nullptr;
   uint64_t wcHitsBefore = 0;
   if (walkCache_->enabled()) {
-    r.latency += Tick(tm.walkCacheLookupCycles) * clk;
+    lookupThrough(walkCachePorts_, now, r.latency, Tick(tm.walkCacheLookupCycles) * clk);
     walkCache_->setContext(vmid, asid);
     hook = walkCache_.get();
     for (const auto& l : walkCache_->stats()) wcHitsBefore += l.hits;
@@ -816,7 +826,8 @@ TranslationResult SmmuCore::walkS2Only(const TranslationRequest& req, Tick now,
   WalkCacheHook* hook = nullptr;
   const unsigned s2HitsBefore = s2WalkCacheHits();
   if (s2WalkCache_->enabled()) {
-    r.latency += Tick(cfg_.timing.walkCacheLookupCycles) * cfg_.timing.clockPeriodPs;
+    lookupThrough(walkCachePorts_, now, r.latency,
+                  Tick(cfg_.timing.walkCacheLookupCycles) * cfg_.timing.clockPeriodPs);
     s2WalkCache_->setContext(s2cfg.vmid, 0);
     hook = s2WalkCache_.get();
   }

@@ -123,6 +123,10 @@ class SmmuCore {
   // TCU walker slots and TBU translation slots (waits, occupancy).
   const ResourcePool& walkerSlots() const { return ptw_; }
   const ResourcePool& translationSlots() const { return xlate_; }
+  // Lookup slots of the main TLB, the config cache and the walk caches (lookup bandwidth).
+  const ResourcePool& tlbLookupSlots() const { return tlbPorts_; }
+  const ResourcePool& configLookupSlots() const { return configPorts_; }
+  const ResourcePool& walkCacheLookupSlots() const { return walkCachePorts_; }
   ConfigCacheIf& configCache() { return *cc_; }
   uint64_t unknownRegisterAccesses() const { return unknownRegs_; }
 
@@ -160,6 +164,7 @@ class SmmuCore {
   std::unique_ptr<class IpaCache> ipaCache_;
   ResourcePool ptw_;    // TCU walker slots
   ResourcePool xlate_;  // TBU translation slots
+  ResourcePool tlbPorts_, configPorts_, walkCachePorts_;  // lookup slots (bandwidth)
   SmmuFeatures::Idr idr_{};
   SmmuStats stats_;
   uint64_t unknownRegs_ = 0;
