@@ -1,0 +1,62 @@
+// Arbitration of the TCU's page-table walkers among the translations waiting for one.
+// When a walker frees and several misses wait, the policy picks which one it serves:
+//   fifo         oldest first (arrival order);
+//   round_robin  one TBU port after another: the next port after the last one served that has a
+//                waiter, its oldest request first (no port starves behind a busy one);
+//   qos          highest QoS (the transaction's AxQOS-like priority) first, oldest within a QoS.
+// Pure logic, no kernel: SystemC (Smmu) calls acquire() when a miss reaches the TCU, and
+// release() when a walk ends, and wakes the waiter release() hands the walker to.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace smmu {
+
+enum class ArbitrationPolicy : uint8_t { Fifo, RoundRobin, Qos };
+std::string_view arbitrationName(ArbitrationPolicy p);
+// "fifo", "round_robin", "qos"; false for anything else.
+bool parseArbitration(std::string_view name, ArbitrationPolicy& out);
+const std::vector<std::string>& arbitrationNames();
+
+class WalkerArbiter {
+ public:
+  struct Waiter {
+    uint64_t id = 0;    // the caller's handle (which thread to wake)
+    uint32_t port = 0;  // TBU port of the translation
+    uint8_t qos = 0;    // higher is more urgent
+  };
+
+  // walkers: servers; 0 = unlimited (acquire always succeeds).
+  WalkerArbiter(unsigned walkers = 0, ArbitrationPolicy policy = ArbitrationPolicy::Fifo);
+  ArbitrationPolicy policy() const { return policy_; }
+  unsigned walkers() const { return walkers_; }
+
+  // A walker for w: true if one is free (w holds it now); false: w waits until a release()
+  // hands it one.
+  bool acquire(const Waiter& w);
+  // The holder of a walker is done. If requests wait, the walker goes at once to the one the
+  // policy picks, returned in *next (true); else it becomes free (false).
+  bool release(Waiter* next);
+
+  unsigned busy() const { return busy_; }
+  size_t waiting() const { return waiting_.size(); }
+
+ private:
+  struct Queued {
+    Waiter w;
+    uint64_t seq;  // arrival order
+  };
+  size_t pick() const;  // index in waiting_ of the next to serve
+
+  unsigned walkers_;
+  ArbitrationPolicy policy_;
+  unsigned busy_ = 0;
+  std::vector<Queued> waiting_;
+  uint64_t seq_ = 0;
+  uint32_t lastPort_ = 0;  // round_robin: the port served last
+  bool servedAny_ = false;
+};
+
+}  // namespace smmu
