@@ -4,7 +4,10 @@
 // the calendar fills gaps: a table walk reserves its later reads in the future without
 // blocking accesses that arrive earlier in simulated time but are modelled later (LT order).
 // A ring of slots covers a window of the future; an access past it, or a slot the ring has
-// reused for a later time, counts as full. Pure C++, O(1) per access without contention.
+// reused for a later time, counts as full. Pure C++, O(1) per access without contention; under
+// saturation a full slot points past itself to the next slot that may have room (the pointers
+// are compressed on every search, as in union-find), so a backlog of full slots is skipped in
+// near-constant time instead of slot by slot.
 #pragma once
 #include <algorithm>
 #include <cstdint>
@@ -30,22 +33,36 @@ class SlotCalendar {
   Tick reserve(Tick arrival) {
     ++jobs_;
     if (!limited()) return arrival;
-    uint64_t s = arrival / slot_;
-    for (unsigned tries = 0; tries < kRingSlots; ++tries, ++s) {
+    const uint64_t first = arrival / slot_;
+    uint64_t s = first;
+    path_.clear();
+    while (s - first < kRingSlots) {
       Slot& e = ring_[s % kRingSlots];
       if (e.index != s) {
-        if (e.index > s && e.used) continue;  // holds a later slot: treat as full
-        e.index = s;                          // stale (an earlier slot): reuse
+        if (e.index > s && e.used) {  // holds a later slot: treat as full
+          ++s;
+          continue;
+        }
+        e.index = s;  // stale (an earlier slot): reuse
         e.used = 0;
+        e.next = s + 1;
       }
       if (e.used < channels_) {
-        ++e.used;
+        if (++e.used == channels_) {
+          e.next = s + 1;
+          path_.push_back(&e);
+        }
+        compress(s + (e.used == channels_ ? 1 : 0));
         const Tick start = std::max(arrival, Tick(s) * slot_);
         account(start - arrival);
         return start;
       }
+      path_.push_back(&e);
+      s = std::max(e.next, s + 1);  // full: jump to where room may be
     }
-    const Tick start = Tick(s) * slot_;  // saturated window: past it
+    s = first + kRingSlots;  // saturated window: past it
+    compress(s);
+    const Tick start = Tick(s) * slot_;
     account(start - arrival);
     return start;
   }
@@ -59,7 +76,12 @@ class SlotCalendar {
   struct Slot {
     uint64_t index = ~uint64_t(0) >> 1;
     uint32_t used = 0;
+    uint64_t next = 0;  // when full: a later slot, every slot before which is full
   };
+  // The full slots just passed all lead to `to`.
+  void compress(uint64_t to) {
+    for (Slot* p : path_) p->next = std::max(p->next, to);
+  }
   void account(Tick wait) {
     if (wait) ++waited_;
     waitSum_ += wait;
@@ -68,6 +90,7 @@ class SlotCalendar {
   unsigned channels_ = 0;
   Tick slot_ = 0;
   std::vector<Slot> ring_;
+  std::vector<Slot*> path_;  // full slots visited by the current search
   uint64_t jobs_ = 0, waited_ = 0;
   Tick waitSum_ = 0, maxWait_ = 0;
 };
