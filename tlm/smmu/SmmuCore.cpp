@@ -74,16 +74,13 @@ __attribute__((always_inline)) inline HitCheck applyHit(const TranslationRequest
     r.level = 0;
     return c;
   }
-  S1WalkConfig pc;
-  pc.wxn = e.wxn;
-  pc.uwxn = e.uwxn;
-  pc.pan = e.pan;
   c.eff = applyStreamOverrides(req.acc, e.privcfg, e.instcfg);
   const bool hasS1 = e.stages != 2, hasS2 = e.stages != 1;
   r.writable = (!hasS1 || !e.attrs.readOnly) && (!hasS2 || e.attrs.s2Write);
   r.pa = e.paBase + (req.iova - e.vaBase);
   if (hasS1) {
-    c.perm = checkPermission(e.attrs, pc, c.eff);
+    // checkPermission with the entry's context flags (inline: no S1WalkConfig to build).
+    c.perm = checkS1Permission(e.attrs, e.wxn, e.uwxn, e.pan, c.eff);
     if (c.perm != EventId::None) return c;
   }
   if (hasS2) {
@@ -113,6 +110,7 @@ SmmuCore::SmmuCore(const SmmuConfig& cfg, PhysMemIf& mem, std::unique_ptr<TlbIf>
   idr_ = cfg_.features.toIdr();
   if (!tlb_)
     tlb_ = std::make_unique<SetAssocTlb>(cfg_.tlbEntries, cfg_.tlbWays, cfg_.tlbPolicy, cfg_.seed);
+  defaultTlb_ = dynamic_cast<SetAssocTlb*>(tlb_.get());
   if (!cc_)
     cc_ = std::make_unique<SetAssocConfigCache>(cfg_.configCacheEntries, cfg_.configCacheWays,
                                                 cfg_.configCachePolicy, cfg_.seed);
@@ -123,6 +121,8 @@ SmmuCore::SmmuCore(const SmmuConfig& cfg, PhysMemIf& mem, std::unique_ptr<TlbIf>
       Tick(cfg_.timing.ipaCacheLookupCycles) * cfg_.timing.clockPeriodPs);
   ptw_.resize(cfg_.ptwSlots);
   xlate_.resize(cfg_.tbuXlateSlots);
+  utlbLookupPs_ = Tick(cfg_.timing.utlbLookupCycles) * cfg_.timing.clockPeriodPs;
+  tlbLookupPs_ = Tick(cfg_.timing.tlbLookupCycles) * cfg_.timing.clockPeriodPs;
 }
 
 std::string_view servedByName(ServedBy s) {
@@ -140,8 +140,8 @@ std::string_view servedByName(ServedBy s) {
 
 namespace {
 // A port's micro TLB, created on the port's first translation (out of the hit path).
-__attribute__((noinline)) TlbIf* makeUtlb(std::vector<std::unique_ptr<TlbIf>>& utlbs,
-                                          const SmmuConfig& cfg, uint32_t port) {
+__attribute__((noinline)) SetAssocTlb* makeUtlb(std::vector<std::unique_ptr<SetAssocTlb>>& utlbs,
+                                                const SmmuConfig& cfg, uint32_t port) {
   if (port >= utlbs.size()) utlbs.resize(size_t(port) + 1);
   auto& u = utlbs[port];
   if (!u)
@@ -151,10 +151,14 @@ __attribute__((noinline)) TlbIf* makeUtlb(std::vector<std::unique_ptr<TlbIf>>& u
 }
 }  // namespace
 
-inline TlbIf* SmmuCore::utlbFor(uint32_t port) {
+inline SetAssocTlb* SmmuCore::utlbFor(uint32_t port) {
   if (cfg_.utlbEntries == 0) return nullptr;
   if (port < utlbs_.size() && utlbs_[port]) return utlbs_[port].get();
   return makeUtlb(utlbs_, cfg_, port);
+}
+
+inline const TlbEntry* SmmuCore::lookupTlb(const TlbLookupKey& key) {
+  return defaultTlb_ ? defaultTlb_->find(key) : tlb_->lookup(key);
 }
 
 // Applies an invalidation to the main TLB and every micro TLB; returns the entries removed.
@@ -509,56 +513,54 @@ TranslationResult SmmuCore::fault(const TranslationRequest& req, EventId id, boo
   return r;
 }
 
-TranslationResult SmmuCore::translate(const TranslationRequest& reqIn, Tick now) {
-  ++stats_.translations;
+TranslationResult SmmuCore::translate(const TranslationRequest& req, Tick now) {
   // Without a substream the SSID plays no part (a copy only when it has to be cleared: the
-  // caller has just written the request field by field).
-  TranslationRequest cleared;
-  const TranslationRequest* rq = &reqIn;
-  if (!reqIn.ssv && reqIn.ssid != 0) {
-    cleared = reqIn;
-    cleared.ssid = 0;
-    rq = &cleared;
-  }
-  const TranslationRequest& req = *rq;
+  // caller has just written the request field by field; out of line, so that the usual call
+  // does not build the copy).
+  if (!req.ssv && req.ssid != 0) [[unlikely]]
+    return translateWithoutSsid(req, now);
+  ++stats_.translations;
+  // Each path builds its result in place, in the caller's return slot (a call returning a
+  // prvalue): no copy of the struct right after its fields were written.
+  if (!(cr0_ & reg::CR0_SMMUEN)) [[unlikely]]
+    return translateDisabled(req);
+  return translateEnabled(req, now);
+}
 
-  // Each path builds its result in place (one named result per lambda, returned as a prvalue):
-  // no copy of the struct right after its fields were written.
-  // SMMU disabled: global bypass attributes decide (no translation, no event).
-  auto disabled = [&] {
-    TranslationResult r;
-    if (gbpa_ & reg::GBPA_ABORT) {
-      ++stats_.aborted;
-      r.outcome = Outcome::Abort;
-      r.servedBy = ServedBy::Abort;
-      return r;
-    }
-    ++stats_.bypassed;
-    r.pa = req.iova;
-    r.writable = true;
-    r.servedBy = ServedBy::Bypass;
+__attribute__((noinline)) TranslationResult SmmuCore::translateWithoutSsid(
+    const TranslationRequest& reqIn, Tick now) {
+  TranslationRequest cleared = reqIn;
+  cleared.ssid = 0;
+  return translate(cleared, now);
+}
+
+// SMMU disabled: global bypass attributes decide (no translation, no event).
+__attribute__((noinline)) TranslationResult SmmuCore::translateDisabled(
+    const TranslationRequest& req) {
+  TranslationResult r;
+  if (gbpa_ & reg::GBPA_ABORT) {
+    ++stats_.aborted;
+    r.outcome = Outcome::Abort;
+    r.servedBy = ServedBy::Abort;
     return r;
-  };
-  // A TBU translation slot is held from acceptance to the response.
-  auto enabled = [&] {
-    const ResourcePool::Grant slot = xlate_.acquire(now);
-    TranslationResult r = translateEnabled(req, now, slot.start - now);
-    xlate_.release(slot, now + r.latency);
-    return r;
-  };
-  if (!(cr0_ & reg::CR0_SMMUEN)) return disabled();
-  return enabled();
+  }
+  ++stats_.bypassed;
+  r.pa = req.iova;
+  r.writable = true;
+  r.servedBy = ServedBy::Bypass;
+  return r;
 }
 
 // The hit path works on one TranslationResult in place, the caller's return slot (noinline
 // keeps it there: inlined, GCC splits r into registers and reassembles it with partial stores
-// and wide loads, whose store-forwarding stalls cost more than the rest of a TLB hit).
+// and wide loads, whose store-forwarding stalls cost more than the rest of a TLB hit). What
+// only a miss or a fault needs is out of line, so that a hit runs straight through.
 __attribute__((noinline)) TranslationResult SmmuCore::translateEnabled(
-    const TranslationRequest& req, Tick now, Tick queued) {
-  const SmmuTiming& tm = cfg_.timing;
-  const Tick clk = tm.clockPeriodPs;
+    const TranslationRequest& req, Tick now) {
+  // A TBU translation slot is held from acceptance to the response.
+  const ResourcePool::Grant slot = xlate_.acquire(now);
   TranslationResult r;
-  r.latency = queued;
+  r.latency = slot.start - now;
   // (ssid is 0 without ssv already; the condition keeps GCC from loading sid and ssid, which the
   // caller has just stored separately, as one 8-byte word: a store-forwarding stall.)
   const TlbLookupKey key{req.sid, req.ssv ? req.ssid : 0u, req.ssv, req.iova};
@@ -566,31 +568,38 @@ __attribute__((noinline)) TranslationResult SmmuCore::translateEnabled(
   // TBU: the port's micro TLB, then the main TLB.
   const TlbEntry* e = nullptr;
   ServedBy by = ServedBy::Tlb;
-  TlbIf* utlb = utlbFor(req.port);
+  SetAssocTlb* utlb = utlbFor(req.port);
   if (utlb) {
-    r.latency += Tick(tm.utlbLookupCycles) * clk;
+    r.latency += utlbLookupPs_;
     ++stats_.utlbLookups;
-    if ((e = utlb->lookup(key))) {
+    if ((e = utlb->find(key))) {
       ++stats_.utlbHits;
       by = ServedBy::Utlb;
     }
   }
   if (!e) {
-    r.latency += Tick(tm.tlbLookupCycles) * clk;
+    r.latency += tlbLookupPs_;
     ++stats_.tlbLookups;
-    if ((e = tlb_->lookup(key))) {
+    if ((e = lookupTlb(key))) {
       ++stats_.tlbHits;
       if (utlb) utlb->insert(*e);
     }
   }
-  if (e) {
+  if (e) [[likely]] {
     const HitCheck c = applyHit(req, *e, r, now, by, stats_);
-    if (c.perm != EventId::None)
+    if (c.perm != EventId::None) [[unlikely]]
       r = raiseHitFault(req, *e, c, r, [this](auto&&... a) { return fault(a...); });
-    return r;
+  } else {
+    r = miss(req, now, r);
   }
+  xlate_.release(slot, now + r.latency);
+  return r;
+}
+
+__attribute__((noinline)) TranslationResult SmmuCore::miss(const TranslationRequest& req, Tick now,
+                                                           TranslationResult r) {
   ++stats_.tlbMisses;
-  r.latency += Tick(tm.walkerIssueCycles) * clk;
+  r.latency += Tick(cfg_.timing.walkerIssueCycles) * cfg_.timing.clockPeriodPs;
   // TCU: a walker slot is held for the configuration fetch and the table walk.
   const ResourcePool::Grant g = ptw_.acquire(now + r.latency);
   r.latency = g.start - now;

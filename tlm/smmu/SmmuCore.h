@@ -52,6 +52,7 @@ struct TranslationResult {
 #include "arch/Command.h"
 #include "arch/QueueIndex.h"
 #include "cache/ConfigCacheIf.h"
+#include "cache/Tlb.h"
 #include "cache/TlbIf.h"
 #include "cache/WalkCache.h"
 #include "mem/ResourcePool.h"
@@ -126,26 +127,33 @@ class SmmuCore {
   TranslationResult fault(const TranslationRequest& req, EventId id, bool record,
                           TranslationResult r, uint64_t addr2 = 0, uint8_t cls = 0,
                           bool s2 = false);
-  TranslationResult translateEnabled(const TranslationRequest& req, Tick now, Tick queued);
+  TranslationResult translateWithoutSsid(const TranslationRequest& req, Tick now);
+  TranslationResult translateDisabled(const TranslationRequest& req);
+  TranslationResult translateEnabled(const TranslationRequest& req, Tick now);
+  TranslationResult miss(const TranslationRequest& req, Tick now, TranslationResult r);
   TranslationResult hit(const TranslationRequest& req, const TlbEntry& e, TranslationResult r,
                         Tick now, ServedBy by);
   TranslationResult walk(const TranslationRequest& req, Tick now, TranslationResult r);
   TranslationResult walkS2Only(const TranslationRequest& req, Tick now, TranslationResult r,
                                const Ste& s, const struct S2WalkConfig& s2cfg, TlbIf* utlb);
-  TlbIf* utlbFor(uint32_t port);
+  SetAssocTlb* utlbFor(uint32_t port);
+  // A lookup in the main TLB; inlined, without the virtual call, when it is the default one.
+  const TlbEntry* lookupTlb(const TlbLookupKey& key);
   template <class F>
   unsigned forEachTlb(F f);
 
   SmmuConfig cfg_;
   PhysMemIf& mem_;
   std::unique_ptr<TlbIf> tlb_;
+  SetAssocTlb* defaultTlb_ = nullptr;  // tlb_ when it is a SetAssocTlb (the hit path's fast call)
   std::unique_ptr<ConfigCacheIf> cc_;
-  std::vector<std::unique_ptr<TlbIf>> utlbs_;  // per port, created on first use
+  std::vector<std::unique_ptr<SetAssocTlb>> utlbs_;  // per port, created on first use
   std::unique_ptr<WalkCache> walkCache_;
   std::unique_ptr<class IpaCache> ipaCache_;
   ResourcePool ptw_;    // TCU walker slots
   ResourcePool xlate_;  // TBU translation slots
   SmmuFeatures::Idr idr_{};
+  Tick utlbLookupPs_ = 0, tlbLookupPs_ = 0;  // the lookup latencies (cycles x clock period)
   SmmuStats stats_;
   uint64_t unknownRegs_ = 0;
 
