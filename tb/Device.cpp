@@ -23,12 +23,12 @@ Device::Device(sc_core::sc_module_name name, const DeviceParams& p,
 }
 
 Tick Device::nowPs() const {
-  const Tick kernel = toPs(sc_core::sc_time_stamp().value());
+  const Tick kernel = toPs(kernelTime().value());
   return lt_ ? kernel + toPs(qk_.get_local_time().value()) : kernel;
 }
 
 Tick Device::advanceTo(Tick t) {
-  const sc_time& kernel = sc_core::sc_time_stamp();  // read once (a library call)
+  const sc_time& kernel = kernelTime();
   const Tick now = lt_ ? toPs(kernel.value()) + toPs(qk_.get_local_time().value())
                        : toPs(kernel.value());
   if (t <= now) return now;
@@ -70,7 +70,12 @@ void Device::run() {
       req.ssv = row.ssv;
       issue(row.iova, row.write, row.bytes, now);
     } else {
-      const Access a = traffic_->next();
+      if (batchPos_ == batchLen_) {
+        batchLen_ = size_t(std::min<uint64_t>(kBatch, n - i));
+        traffic_->nextBatch(batch_.data(), batchLen_);
+        batchPos_ = 0;
+      }
+      const Access a = batch_[batchPos_++];
       req.sid = p_.sid;
       req.ssid = p_.ssid;
       req.ssv = p_.ssv;

@@ -4,6 +4,7 @@
 // keeps the completion times of its in-flight transactions and waits only when all slots are
 // busy (or for its think time), so a device costs about one wait() per transaction.
 #pragma once
+#include <array>
 #include <memory>
 #include <string>
 #include <systemc>
@@ -109,6 +110,9 @@ class Device : public sc_core::sc_module {
 
  private:
   void run();
+  // The kernel's time: sc_time_stamp() without its library call (the simulation context's
+  // time is an inline read).
+  const sc_core::sc_time& kernelTime() const { return simcontext()->time_stamp(); }
   Tick nowPs() const;
   // SystemC time value <-> picoseconds (unitsPerPs_: resolution units per ps, set at start).
   Tick toPs(uint64_t value) const { return psResolution_ ? value : value / unitsPerPs_; }
@@ -144,6 +148,10 @@ class Device : public sc_core::sc_module {
 
   DeviceParams p_;
   std::unique_ptr<TrafficPattern> traffic_;
+  // Accesses of the traffic pattern taken in batches (never beyond the device's transactions).
+  static constexpr size_t kBatch = 64;
+  std::array<Access, kBatch> batch_;
+  size_t batchPos_ = 0, batchLen_ = 0;
   const sc_core::sc_event& start_;
   mutable DeviceStats stats_;  // mutable: stats() adds the pending latency run
   mutable Tick pendingLat_ = 0;

@@ -181,6 +181,20 @@ Access ZipfPattern::next() {
   return Access{off, drawWrite()};
 }
 
+// Batches: the qualified call is direct (and inlined) in every pattern's loop.
+void SequentialPattern::nextBatch(Access* out, size_t n) {
+  for (size_t i = 0; i < n; ++i) out[i] = SequentialPattern::next();
+}
+void StridedPattern::nextBatch(Access* out, size_t n) {
+  for (size_t i = 0; i < n; ++i) out[i] = StridedPattern::next();
+}
+void UniformRandomPattern::nextBatch(Access* out, size_t n) {
+  for (size_t i = 0; i < n; ++i) out[i] = UniformRandomPattern::next();
+}
+void ZipfPattern::nextBatch(Access* out, size_t n) {
+  for (size_t i = 0; i < n; ++i) out[i] = ZipfPattern::next();
+}
+
 // ---------------------------------------------------------------------------------------------
 namespace {
 
