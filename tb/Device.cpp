@@ -42,6 +42,42 @@ Tick Device::advanceTo(Tick t) {
   return nowPs();
 }
 
+inline void Device::issue(uint64_t iova, bool write, unsigned bytes, Tick now) {
+  ext_->result = TranslationResult{};
+  payload_.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
+  payload_.set_address(iova);
+  payload_.set_data_ptr(buffer_.data());
+  payload_.set_data_length(bytes);
+  payload_.set_streaming_width(bytes);
+  payload_.set_byte_enable_ptr(nullptr);
+  payload_.set_dmi_allowed(false);
+  payload_.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+  // The annotated delay starts at the device's local time offset (zero when not decoupled).
+  sc_time delay = lt_ ? qk_.get_local_time() : sc_core::SC_ZERO_TIME;
+  const uint64_t before = delay.value();
+  ++stats_.issued;
+  const Tick issued = now == kUnknownTime ? nowPs() : now;
+  socket->b_transport(payload_, delay);
+  const Tick lat = toPs(delay.value() - before);
+  const Tick done = issued + lat;
+  const TranslationResult& r = ext_->result;
+  const bool ok = payload_.is_response_ok();
+  if (servedByCache(r.servedBy)) ++stats_.tlbHits;
+  if (r.servedBy == ServedBy::Walk || (r.servedBy == ServedBy::Fault && r.walkReads))
+    ++stats_.walks;
+  stats_.walkReads += r.walkReads;
+  if (ok) {
+    ++stats_.completed;
+    recordLatency(lat);
+  } else {
+    ++stats_.faulted;
+    if (r.outcome == Outcome::Abort) ++stats_.aborted;
+  }
+  if (p_.recorder) p_.recorder->record(ext_->req, iova, write, issued, done, r, ok);
+  stats_.lastCompletionPs = std::max(stats_.lastCompletionPs, done);
+  inflight_.push(done);
+}
+
 void Device::run() {
   // The time resolution is fixed once the simulation runs.
   unitsPerPs_ = sc_time(1, SC_PS).value();
@@ -89,42 +125,6 @@ void Device::run() {
   flushLatency();
   done_ = true;
   doneEvent.notify(sc_core::SC_ZERO_TIME);
-}
-
-void Device::issue(uint64_t iova, bool write, unsigned bytes, Tick now) {
-  ext_->result = TranslationResult{};
-  payload_.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
-  payload_.set_address(iova);
-  payload_.set_data_ptr(buffer_.data());
-  payload_.set_data_length(bytes);
-  payload_.set_streaming_width(bytes);
-  payload_.set_byte_enable_ptr(nullptr);
-  payload_.set_dmi_allowed(false);
-  payload_.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-  // The annotated delay starts at the device's local time offset (zero when not decoupled).
-  sc_time delay = lt_ ? qk_.get_local_time() : sc_core::SC_ZERO_TIME;
-  const uint64_t before = delay.value();
-  ++stats_.issued;
-  const Tick issued = now == kUnknownTime ? nowPs() : now;
-  socket->b_transport(payload_, delay);
-  const Tick lat = toPs(delay.value() - before);
-  const Tick done = issued + lat;
-  const TranslationResult& r = ext_->result;
-  const bool ok = payload_.is_response_ok();
-  if (servedByCache(r.servedBy)) ++stats_.tlbHits;
-  if (r.servedBy == ServedBy::Walk || (r.servedBy == ServedBy::Fault && r.walkReads))
-    ++stats_.walks;
-  stats_.walkReads += r.walkReads;
-  if (ok) {
-    ++stats_.completed;
-    recordLatency(lat);
-  } else {
-    ++stats_.faulted;
-    if (r.outcome == Outcome::Abort) ++stats_.aborted;
-  }
-  if (p_.recorder) p_.recorder->record(ext_->req, iova, write, issued, done, r, ok);
-  stats_.lastCompletionPs = std::max(stats_.lastCompletionPs, done);
-  inflight_.push(done);
 }
 
 }  // namespace smmu::tb

@@ -43,36 +43,41 @@ struct DeviceParams {
 
 // Completion times of the in-flight transactions in ascending order: a ring buffer kept sorted
 // by inserting from the back. Completions mostly arrive in issue order, so an insert is O(1)
-// (a binary heap would cost O(log n) on every insert and removal).
+// (a binary heap would cost O(log n) on every insert and removal). The ring's size is a power
+// of two at least the capacity, so that positions wrap by a mask.
 class CompletionQueue {
  public:
   void reset(size_t capacity) {
-    buf_.assign(capacity == 0 ? 1 : capacity, 0);
+    size_t n = 1;
+    while (n < capacity) n <<= 1;
+    buf_.assign(n, 0);
+    mask_ = n - 1;
     head_ = size_ = 0;
   }
   size_t size() const { return size_; }
   Tick earliest() const { return buf_[head_]; }
   Tick popEarliest() {  // size() > 0
     const Tick t = buf_[head_];
-    head_ = head_ + 1 == buf_.size() ? 0 : head_ + 1;
+    head_ = (head_ + 1) & mask_;
     --size_;
     return t;
   }
   void push(Tick t) {  // size() < capacity
-    size_t i = head_ + size_;
-    if (i >= buf_.size()) i -= buf_.size();
+    Tick* b = buf_.data();
+    size_t i = (head_ + size_) & mask_;
     for (size_t n = size_; n > 0; --n) {
-      const size_t prev = i == 0 ? buf_.size() - 1 : i - 1;
-      if (buf_[prev] <= t) break;
-      buf_[i] = buf_[prev];
+      const size_t prev = (i - 1) & mask_;
+      if (b[prev] <= t) break;
+      b[i] = b[prev];
       i = prev;
     }
-    buf_[i] = t;
+    b[i] = t;
     ++size_;
   }
 
  private:
   std::vector<Tick> buf_;
+  size_t mask_ = 0;
   size_t head_ = 0, size_ = 0;
 };
 
@@ -119,7 +124,9 @@ class Device : public sc_core::sc_module {
   sc_core::sc_time fromPs(Tick ps) const { return sc_core::sc_time::from_value(ps * unitsPerPs_); }
   // Issues one transaction at the device's time `now` (kUnknownTime: read it here).
   static constexpr Tick kUnknownTime = ~Tick{0};
-  void issue(uint64_t iova, bool write, unsigned bytes, Tick now);
+  // (Inlined into run: its one caller per kind of source.)
+  __attribute__((always_inline)) inline void issue(uint64_t iova, bool write, unsigned bytes,
+                                                   Tick now);
   // Lets the device's time reach t (wait, or run ahead in LT mode); returns the device's time.
   Tick advanceTo(Tick t);
   // Latencies are recorded in runs of equal values (most transactions of a device take the
