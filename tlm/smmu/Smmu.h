@@ -54,6 +54,11 @@ class Smmu : public sc_core::sc_module {
   void regTransport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay);
   unsigned regDebug(tlm::tlm_generic_payload& p);
   void commandThread();
+  void dmaTransportWithoutExtension(int port, tlm::tlm_generic_payload& p,
+                                    sc_core::sc_time& delay);
+  Tick timeOf(const sc_core::sc_time& delay);
+  void completeDma(tlm::tlm_generic_payload& p, const TranslationResult& r,
+                   sc_core::sc_time& delay);
   // Translated data through a DMI grant; false when none covers it (use b_transport).
   bool dmaThroughDmi(tlm::tlm_generic_payload& p, PhysAddr pa, sc_core::sc_time& delay);
   void requestDmi(tlm::tlm_generic_payload& p, PhysAddr pa);
@@ -65,6 +70,7 @@ class Smmu : public sc_core::sc_module {
   struct DmiGrant {
     uint8_t allow = 0;  // bit c: command c granted (0: no grant)
     uint64_t start = 0, end = 0;  // inclusive
+    uint64_t span = 0;            // end - start
     unsigned char* ptr = nullptr;
     sc_core::sc_time latency[2];  // read, write
   };
