@@ -24,13 +24,13 @@ unsigned SetAssocTlb::setIndex(uint64_t vpn, uint64_t ctx, uint8_t meta) const {
   return unsigned((vpn ^ (h >> 32)) & setMask_);
 }
 
-const TlbEntry* SetAssocTlb::probe(const TlbLookupKey& key) {
-  const uint64_t ctx = ctxOf(key.sid, key.ssid, key.ssv);
+const TlbEntry* SetAssocTlb::probe(uint32_t sid, uint32_t ssid, bool ssv, uint64_t va) {
+  const uint64_t ctx = ctxOf(sid, ssid, ssv);
   for (uint64_t m = shiftMask_; m != 0; m &= m - 1) {
     const unsigned shift = unsigned(__builtin_ctzll(m));
-    const uint64_t vpn = key.va >> shift;
+    const uint64_t vpn = va >> shift;
     const uint64_t vaBase = vpn << shift;
-    const uint8_t meta = metaOf(key.ssv, shift);
+    const uint8_t meta = metaOf(ssv, shift);
     const unsigned set = setIndex(vpn, ctx, meta);
     const size_t base = size_t(set) * ways_;
     for (unsigned w = 0; w < ways_; ++w) {
@@ -44,9 +44,9 @@ const TlbEntry* SetAssocTlb::probe(const TlbLookupKey& key) {
         last_ = memoOn_ && smallest ? &entries_[base + w] : nullptr;
         lastVaBase_ = vaBase;
         lastMask_ = ~((uint64_t(1) << shift) - 1);
-        lastSid_ = key.sid;
-        lastSsid_ = key.ssv ? key.ssid : 0u;
-        lastSsv_ = key.ssv;
+        lastSid_ = sid;
+        lastSsid_ = ssv ? ssid : 0u;
+        lastSsv_ = ssv;
         return &entries_[base + w];
       }
     }
@@ -68,7 +68,7 @@ void SetAssocTlb::insert(const TlbEntry& e) {
     }() + " not aligned to 2^" + std::to_string(e.pageShift));
 
   ++stats_.fills;
-  forgetLastHit();  // the fill changes the replacement state, and may add a smaller size
+  changed();  // the fill changes the replacement state, and may add a smaller size
   const uint64_t ctx = ctxOf(e.sid, e.ssid, e.ssv);
   const uint8_t meta = metaOf(e.ssv, e.pageShift);
   const unsigned set = setIndex(e.vaBase >> e.pageShift, ctx, meta);
@@ -99,7 +99,7 @@ void SetAssocTlb::insert(const TlbEntry& e) {
 }
 
 void SetAssocTlb::remove(size_t slot) {
-  forgetLastHit();
+  changed();
   const uint8_t shift = uint8_t(tags_[slot].meta >> 2);
   tags_[slot].meta = 0;
   --occupancy_;
@@ -121,7 +121,7 @@ unsigned SetAssocTlb::removeIf(Pred pred) {
 }
 
 unsigned SetAssocTlb::invalidateAll() {
-  forgetLastHit();
+  changed();
   unsigned n = occupancy_;
   for (auto& t : tags_) t.meta = 0;
   for (auto& c : shiftCount_) c = 0;

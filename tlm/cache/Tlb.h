@@ -46,7 +46,7 @@ class SetAssocTlb final : public TlbIf {
       ++stats_.hits;
       return last_;
     }
-    return probe(key);
+    return probe(key.sid, key.ssid, key.ssv, key.va);  // in registers, not through memory
   }
   // Writes e (an entry with the same tag is updated in place). Throws std::invalid_argument if
   // e.pageShift > 63 or e.vaBase is not aligned to 2^pageShift.
@@ -75,9 +75,13 @@ class SetAssocTlb final : public TlbIf {
   // Off, every lookup probes the sets: the reference the memo is tested against.
   void setLastHitMemo(bool on) {
     memoOn_ = on && policy_->repeatedTouchIsNoOp();
-    forgetLastHit();
+    last_ = nullptr;
   }
   bool lastHitMemo() const { return memoOn_; }
+  // Changes to the entries so far (fills, in-place updates, removals): an entry lookup() returned
+  // keeps its contents while this count stays the same, so a caller may keep what it derived
+  // from the entry until then.
+  uint64_t changes() const { return changes_; }
 
  private:
   struct Tag {
@@ -93,8 +97,12 @@ class SetAssocTlb final : public TlbIf {
   }
   unsigned setIndex(uint64_t vpn, uint64_t ctx, uint8_t meta) const;
   // The lookup through the sets (counts the lookup's hit or miss, not the lookup).
-  const TlbEntry* probe(const TlbLookupKey& key);
-  void forgetLastHit() { last_ = nullptr; }
+  const TlbEntry* probe(uint32_t sid, uint32_t ssid, bool ssv, uint64_t va);
+  // An entry is written or removed: the memo is forgotten, the change counted.
+  void changed() {
+    last_ = nullptr;
+    ++changes_;
+  }
   void remove(size_t slot);
   template <class Pred>
   unsigned removeIf(Pred pred);
@@ -115,6 +123,7 @@ class SetAssocTlb final : public TlbIf {
   uint32_t lastSid_ = 0, lastSsid_ = 0;     // lastSsid_: 0 without ssv
   bool lastSsv_ = false;
   bool memoOn_ = false;  // the memo is used (only with a policy whose repeated touch is a no-op)
+  uint64_t changes_ = 0;
 };
 
 }  // namespace smmu

@@ -40,65 +40,76 @@ bool isTranslationFault(EventId id) {
 // STE.PRIVCFG / INSTCFG replace the incoming privilege / instruction attributes. INSTCFG
 // applies to reads only: a write is always a data access.
 AccessAttrs applyStreamOverrides(AccessAttrs a, uint8_t privcfg, uint8_t instcfg) {
-  if (privcfg == ste::PRIVCFG_UNPRIV) a.priv = false;
-  if (privcfg == ste::PRIVCFG_PRIV) a.priv = true;
-  if (instcfg == ste::INSTCFG_DATA) a.instr = false;
-  if (instcfg == ste::INSTCFG_INSTR) a.instr = true;
+  // The overriding values 2 and 3 set the attribute to their bit 0 (one test each on a TLB hit).
+  static_assert(ste::PRIVCFG_UNPRIV == 2 && ste::PRIVCFG_PRIV == 3 && ste::INSTCFG_DATA == 2 &&
+                ste::INSTCFG_INSTR == 3);
+  if ((privcfg | 1) == 3) a.priv = privcfg & 1;
+  if ((instcfg | 1) == 3) a.instr = instcfg & 1;
   if (a.write) a.instr = false;
   return a;
 }
 
-// A TLB hit applied to r: where it was served, the output address and permission, and the
-// permission fault to raise (if any) with the effective attributes it is reported with.
-struct HitCheck {
-  EventId perm = EventId::None;
-  bool s2 = false;  // a stage-2 permission fault
-  AccessAttrs eff;
-};
-
-__attribute__((always_inline)) inline HitCheck applyHit(const TranslationRequest& req,
-                                                        const TlbEntry& e, TranslationResult& r,
-                                                        Tick now, ServedBy by, SmmuStats& stats) {
-  HitCheck c;
+// A TLB hit applied to r, in two parts. Timing: where it was served, and the wait for a fill
+// still in flight.
+__attribute__((always_inline)) inline void applyHitTiming(const TlbEntry& e, TranslationResult& r,
+                                                          Tick now, ServedBy by,
+                                                          SmmuStats& stats) {
   r.servedBy = by;
   if (e.readyAt > now + r.latency) {  // the fill is still in flight: wait for that walk
     ++stats.tlbHitsUnderFill;
     r.latency = e.readyAt - now;
     r.servedBy = ServedBy::Coalesced;
   }
+}
+
+// Translation: the output address, level and permission. Returns the permission fault to raise
+// (EventId::None: none); s2 tells whether stage 2 raised it. A function of the entry and the
+// request's address and attributes only.
+__attribute__((always_inline)) inline EventId applyHitEntry(const TranslationRequest& req,
+                                                            const TlbEntry& e,
+                                                            TranslationResult& r,
+                                                            SmmuStats& stats, bool& s2) {
+  s2 = false;
   r.level = e.level;
   if (e.bypass) {
     ++stats.bypassed;
     r.pa = req.iova;
     r.writable = true;
     r.level = 0;
-    return c;
+    return EventId::None;
   }
-  c.eff = applyStreamOverrides(req.acc, e.privcfg, e.instcfg);
+  const AccessAttrs eff = applyStreamOverrides(req.acc, e.privcfg, e.instcfg);
   const bool hasS1 = e.stages != 2, hasS2 = e.stages != 1;
   r.writable = (!hasS1 || !e.attrs.readOnly) && (!hasS2 || e.attrs.s2Write);
   r.pa = e.paBase + (req.iova - e.vaBase);
   if (hasS1) {
     // checkPermission with the entry's context flags (inline: no S1WalkConfig to build).
-    c.perm = checkS1Permission(e.attrs, e.wxn, e.uwxn, e.pan, c.eff);
-    if (c.perm != EventId::None) return c;
+    const EventId perm = checkS1Permission(e.attrs, e.wxn, e.uwxn, e.pan, eff);
+    if (perm != EventId::None) return perm;
   }
   if (hasS2) {
-    c.perm = checkS2Permission(e.attrs, S2WalkConfig{}, c.eff);
-    c.s2 = c.perm != EventId::None;
+    // A hit checks stage 2 as a default S2WalkConfig does: without XNX.
+    const EventId perm = checkS2Permission(e.attrs, S2WalkConfig{}.xnx, eff);
+    s2 = perm != EventId::None;
+    return perm;
   }
-  return c;
+  return EventId::None;
 }
 
-// The result of a hit that faults: `fault` is SmmuCore::fault.
+// The request's access attributes as a number 0..7 (the hit memo keeps which ones passed).
+inline unsigned accBits(const AccessAttrs& a) {
+  return unsigned(a.write) | unsigned(a.priv) << 1 | unsigned(a.instr) << 2;
+}
+
+// The result of a hit that faults (perm from applyHit), reported with the effective attributes:
+// `fault` is SmmuCore::fault.
 template <class Fault>
-TranslationResult raiseHitFault(const TranslationRequest& req, const TlbEntry& e,
-                                const HitCheck& c, const TranslationResult& r, Fault fault) {
+TranslationResult raiseHitFault(const TranslationRequest& req, const TlbEntry& e, EventId perm,
+                                bool s2, const TranslationResult& r, Fault fault) {
   TranslationRequest ev = req;
-  ev.acc = c.eff;
-  if (c.s2) return fault(ev, c.perm, e.s2Record, r, e.stages == 2 ? req.iova : 0, evt::CLASS_IN,
-                         true);
-  return fault(ev, c.perm, e.recordFaults, r, 0, evt::CLASS_IN, false);
+  ev.acc = applyStreamOverrides(req.acc, e.privcfg, e.instcfg);
+  if (s2) return fault(ev, perm, e.s2Record, r, e.stages == 2 ? req.iova : 0, evt::CLASS_IN, true);
+  return fault(ev, perm, e.recordFaults, r, 0, evt::CLASS_IN, false);
 }
 
 
@@ -157,8 +168,16 @@ inline SetAssocTlb* SmmuCore::utlbFor(uint32_t port) {
   return makeUtlb(utlbs_, cfg_, port);
 }
 
-inline const TlbEntry* SmmuCore::lookupTlb(const TlbLookupKey& key) {
-  return defaultTlb_ ? defaultTlb_->find(key) : tlb_->lookup(key);
+namespace {
+__attribute__((noinline)) const TlbEntry* lookupVirtual(TlbIf& tlb, uint32_t sid, uint32_t ssid,
+                                                        bool ssv, uint64_t va) {
+  return tlb.lookup(TlbLookupKey{sid, ssid, ssv, va});
+}
+}  // namespace
+
+inline const TlbEntry* SmmuCore::lookupTlb(uint32_t sid, uint32_t ssid, bool ssv, uint64_t va) {
+  if (defaultTlb_) return defaultTlb_->find(TlbLookupKey{sid, ssid, ssv, va});
+  return lookupVirtual(*tlb_, sid, ssid, ssv, va);
 }
 
 // Applies an invalidation to the main TLB and every micro TLB; returns the entries removed.
@@ -513,20 +532,6 @@ TranslationResult SmmuCore::fault(const TranslationRequest& req, EventId id, boo
   return r;
 }
 
-TranslationResult SmmuCore::translate(const TranslationRequest& req, Tick now) {
-  // Without a substream the SSID plays no part (a copy only when it has to be cleared: the
-  // caller has just written the request field by field; out of line, so that the usual call
-  // does not build the copy).
-  if (!req.ssv && req.ssid != 0) [[unlikely]]
-    return translateWithoutSsid(req, now);
-  ++stats_.translations;
-  // Each path builds its result in place, in the caller's return slot (a call returning a
-  // prvalue): no copy of the struct right after its fields were written.
-  if (!(cr0_ & reg::CR0_SMMUEN)) [[unlikely]]
-    return translateDisabled(req);
-  return translateEnabled(req, now);
-}
-
 __attribute__((noinline)) TranslationResult SmmuCore::translateWithoutSsid(
     const TranslationRequest& reqIn, Tick now) {
   TranslationRequest cleared = reqIn;
@@ -563,37 +568,84 @@ __attribute__((noinline)) TranslationResult SmmuCore::translateEnabled(
   r.latency = slot.start - now;
   // (ssid is 0 without ssv already; the condition keeps GCC from loading sid and ssid, which the
   // caller has just stored separately, as one 8-byte word: a store-forwarding stall.)
-  const TlbLookupKey key{req.sid, req.ssv ? req.ssid : 0u, req.ssv, req.iova};
+  const uint32_t sid = req.sid, ssid = req.ssv ? req.ssid : 0u;
+  const bool ssv = req.ssv;
+  const uint64_t va = req.iova;
 
   // TBU: the port's micro TLB, then the main TLB.
-  const TlbEntry* e = nullptr;
-  ServedBy by = ServedBy::Tlb;
-  SetAssocTlb* utlb = utlbFor(req.port);
-  if (utlb) {
-    r.latency += utlbLookupPs_;
-    ++stats_.utlbLookups;
-    if ((e = utlb->find(key))) {
-      ++stats_.utlbHits;
-      by = ServedBy::Utlb;
-    }
-  }
-  if (!e) {
+  TlbHit h;
+  if (cfg_.utlbEntries == 0) {
     r.latency += tlbLookupPs_;
     ++stats_.tlbLookups;
-    if ((e = lookupTlb(key))) {
+    if ((h.entry = lookupTlb(sid, ssid, ssv, va))) {
       ++stats_.tlbHits;
-      if (utlb) utlb->insert(*e);
+      h.tlb = defaultTlb_;
     }
+  } else {
+    h = lookupMicroThenMain(req.port, sid, ssid, ssv, va, r);
   }
-  if (e) [[likely]] {
-    const HitCheck c = applyHit(req, *e, r, now, by, stats_);
-    if (c.perm != EventId::None) [[unlikely]]
-      r = raiseHitFault(req, *e, c, r, [this](auto&&... a) { return fault(a...); });
+  if (h.entry) [[likely]] {
+    const TlbEntry& e = *h.entry;
+    applyHitTiming(e, r, now, h.by, stats_);
+    // The entry of the memo, unchanged, with attributes it passed with: the same translation.
+    const HitMemo& m = hitMemo_;
+    const unsigned acc = accBits(req.acc);
+    if (h.entry == m.entry && h.tlb == m.tlb && m.tlb->changes() == m.changes &&
+        (m.passed >> acc & 1)) {
+      if (m.bypass) ++stats_.bypassed;
+      r.level = m.level;
+      r.writable = m.writable;
+      r.pa = req.iova + m.paMinusIova;
+    } else {
+      checkHit(req, h, r);
+    }
   } else {
     r = miss(req, now, r);
   }
   xlate_.release(slot, now + r.latency);
   return r;
+}
+
+// With micro TLBs: the port's, then (on a miss) the main TLB, whose hit fills the micro TLB.
+__attribute__((noinline)) SmmuCore::TlbHit SmmuCore::lookupMicroThenMain(
+    uint32_t port, uint32_t sid, uint32_t ssid, bool ssv, uint64_t va, TranslationResult& r) {
+  TlbHit h;
+  SetAssocTlb* utlb = utlbFor(port);
+  r.latency += utlbLookupPs_;
+  ++stats_.utlbLookups;
+  if ((h.entry = utlb->find(TlbLookupKey{sid, ssid, ssv, va}))) {
+    ++stats_.utlbHits;
+    h.by = ServedBy::Utlb;
+    h.tlb = utlb;
+    return h;
+  }
+  r.latency += tlbLookupPs_;
+  ++stats_.tlbLookups;
+  if ((h.entry = lookupTlb(sid, ssid, ssv, va))) {
+    ++stats_.tlbHits;
+    h.tlb = defaultTlb_;
+    utlb->insert(*h.entry);
+  }
+  return h;
+}
+
+// A hit the memo does not cover: the entry's translation and permission check, then the memo
+// (for a hit that passes) or the fault.
+__attribute__((noinline)) void SmmuCore::checkHit(const TranslationRequest& req, const TlbHit& h,
+                                                  TranslationResult& r) {
+  const TlbEntry& e = *h.entry;
+  HitMemo& m = hitMemo_;
+  const unsigned acc = accBits(req.acc);
+  bool s2 = false;
+  const EventId perm = applyHitEntry(req, e, r, stats_, s2);
+  if (perm != EventId::None) {
+    r = raiseHitFault(req, e, perm, s2, r, [this](auto&&... a) { return fault(a...); });
+  } else if (h.entry == m.entry && h.tlb == m.tlb && m.tlb->changes() == m.changes) {
+    m.passed |= uint8_t(1u << acc);
+  } else if (h.tlb && hitMemoOn_) {
+    m = HitMemo{h.entry, h.tlb,     h.tlb->changes(), uint8_t(1u << acc),
+                e.bypass, r.writable, r.level,         r.pa - req.iova};
+  }
 }
 
 __attribute__((noinline)) TranslationResult SmmuCore::miss(const TranslationRequest& req, Tick now,
@@ -610,9 +662,11 @@ __attribute__((noinline)) TranslationResult SmmuCore::miss(const TranslationRequ
 
 TranslationResult SmmuCore::hit(const TranslationRequest& req, const TlbEntry& e,
                                 TranslationResult r, Tick now, ServedBy by) {
-  const HitCheck c = applyHit(req, e, r, now, by, stats_);
-  if (c.perm == EventId::None) return r;
-  return raiseHitFault(req, e, c, r, [this](auto&&... a) { return fault(a...); });
+  applyHitTiming(e, r, now, by, stats_);
+  bool s2 = false;
+  const EventId perm = applyHitEntry(req, e, r, stats_, s2);
+  if (perm == EventId::None) return r;
+  return raiseHitFault(req, e, perm, s2, r, [this](auto&&... a) { return fault(a...); });
 }
 
 TranslationResult SmmuCore::walk(const TranslationRequest& req, Tick now, TranslationResult r) {
