@@ -27,7 +27,7 @@ Tick Device::nowPs() const {
   return lt_ ? kernel + toPs(qk_.get_local_time().value()) : kernel;
 }
 
-Tick Device::advanceTo(Tick t) {
+inline Tick Device::advanceTo(Tick t) {
   const sc_time& kernel = kernelTime();
   const Tick now = lt_ ? toPs(kernel.value()) + toPs(qk_.get_local_time().value())
                        : toPs(kernel.value());
@@ -35,10 +35,17 @@ Tick Device::advanceTo(Tick t) {
   if (lt_) {  // loosely timed: run ahead of the kernel until the quantum is used up
     qk_.inc(gapTime(t - now));
     if (!qk_.needSyncAt(kernel)) return t;  // the local time grew by exactly t - now
-    qk_.sync();
-  } else {  // contention-accurate: every issue happens at the kernel's time
-    wait(gapTime(t - now));
   }
+  return yieldUntil(t, now);
+}
+
+// advanceTo when the device has to yield: in LT mode its quantum is used up (the local time
+// has already grown to t), else it waits until t.
+__attribute__((noinline)) Tick Device::yieldUntil(Tick t, Tick now) {
+  if (lt_)
+    qk_.sync();
+  else  // contention-accurate: every issue happens at the kernel's time
+    wait(gapTime(t - now));
   return nowPs();
 }
 

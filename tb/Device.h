@@ -128,7 +128,8 @@ class Device : public sc_core::sc_module {
   __attribute__((always_inline)) inline void issue(uint64_t iova, bool write, unsigned bytes,
                                                    Tick now);
   // Lets the device's time reach t (wait, or run ahead in LT mode); returns the device's time.
-  Tick advanceTo(Tick t);
+  Tick advanceTo(Tick t);  // (inline: the device loop's own)
+  Tick yieldUntil(Tick t, Tick now);
   // Latencies are recorded in runs of equal values (most transactions of a device take the
   // same time); the pending run is added to stats_.latency before anyone reads the stats.
   void recordLatency(Tick lat) {
