@@ -126,17 +126,18 @@ void Smmu::dmaTransport(int port, tlm::tlm_generic_payload& p, sc_time& delay) {
     dmaTransportWithoutExtension(port, p, delay);
     return;
   }
-  TranslationRequest req;
   // Field by field, as the device has just written them: a wider load of fields stored
   // separately stalls on store forwarding (hence also the condition on ssid, which keeps
   // GCC from loading sid and ssid as one word; without a substream SmmuCore ignores ssid).
-  req.sid = ext->req.sid;
-  req.ssv = ext->req.ssv;
-  req.ssid = req.ssv ? ext->req.ssid : 0;
-  req.acc = ext->req.acc;
-  req.port = uint32_t(port);  // the binding index: one micro TLB per bound device
-  req.iova = p.get_address();
-  req.acc.write = p.is_write();
+  // Every field once (no default initialisation first).
+  const bool ssv = ext->req.ssv;
+  const TranslationRequest req{
+      uint32_t(port),  // the binding index: one micro TLB per bound device
+      ext->req.sid,
+      ssv ? ext->req.ssid : 0,
+      ssv,
+      p.get_address(),
+      AccessAttrs{p.is_write(), ext->req.acc.priv, ext->req.acc.instr}};
   // The result is built in place, in the extension (the device reads it there): constructing
   // it from the returned prvalue writes it there directly, where an assignment would copy the
   // freshly written struct (and stall on store forwarding).

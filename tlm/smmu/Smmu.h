@@ -67,7 +67,7 @@ class Smmu : public sc_core::sc_module {
   // DMI grants of the data path, direct-mapped by 4 KiB page of their start address. Access
   // and latency are indexed by the command (TLM_READ_COMMAND 0, TLM_WRITE_COMMAND 1), so that
   // the random read/write mix of a device costs no data-dependent branch.
-  struct DmiGrant {
+  struct alignas(64) DmiGrant {  // (64 bytes: a grant is found by a shift, in one cache line)
     uint8_t allow = 0;  // bit c: command c granted (0: no grant)
     uint64_t start = 0, end = 0;  // inclusive
     uint64_t span = 0;            // end - start
