@@ -65,7 +65,7 @@ class TrafficPattern {
   virtual ~TrafficPattern() = default;
   virtual Access next() = 0;
   // The next n accesses, the same as n calls of next(): one virtual call for many (a device
-  // takes its accesses in batches).
+  // takes its accesses in batches). out must not point into the pattern.
   virtual void nextBatch(Access* out, size_t n) = 0;
   virtual std::string_view name() const = 0;
 
