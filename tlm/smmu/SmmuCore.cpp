@@ -572,32 +572,34 @@ __attribute__((noinline)) TranslationResult SmmuCore::translateEnabled(
   const bool ssv = req.ssv;
   const uint64_t va = req.iova;
 
-  // TBU: the port's micro TLB, then the main TLB.
-  TlbHit h;
+  // TBU: the port's micro TLB, then the main TLB. The hit: its entry, the TLB that gave it
+  // (nullptr: a TLB of another type than SetAssocTlb) and where it was served.
+  const TlbEntry* e;
+  const SetAssocTlb* from = nullptr;
+  ServedBy by = ServedBy::Tlb;
   if (cfg_.utlbEntries == 0) {
     r.latency += tlbLookupPs_;
     ++stats_.tlbLookups;
-    if ((h.entry = lookupTlb(sid, ssid, ssv, va))) {
+    if ((e = lookupTlb(sid, ssid, ssv, va))) {
       ++stats_.tlbHits;
-      h.tlb = defaultTlb_;
+      from = defaultTlb_;
     }
   } else {
-    h = lookupMicroThenMain(req.port, sid, ssid, ssv, va, r);
+    e = lookupMicroThenMain(req.port, sid, ssid, ssv, va, r, from, by);
   }
-  if (h.entry) [[likely]] {
-    const TlbEntry& e = *h.entry;
-    applyHitTiming(e, r, now, h.by, stats_);
+  if (e) [[likely]] {
+    applyHitTiming(*e, r, now, by, stats_);
     // The entry of the memo, unchanged, with attributes it passed with: the same translation.
     const HitMemo& m = hitMemo_;
     const unsigned acc = accBits(req.acc);
-    if (h.entry == m.entry && h.tlb == m.tlb && m.tlb->changes() == m.changes &&
+    if (e == m.entry && from == m.tlb && m.tlb->changes() == m.changes &&
         (m.passed >> acc & 1)) {
       if (m.bypass) ++stats_.bypassed;
       r.level = m.level;
       r.writable = m.writable;
       r.pa = req.iova + m.paMinusIova;
     } else {
-      checkHit(req, h, r);
+      checkHit(req, *e, from, r);
     }
   } else {
     r = miss(req, now, r);
@@ -607,43 +609,44 @@ __attribute__((noinline)) TranslationResult SmmuCore::translateEnabled(
 }
 
 // With micro TLBs: the port's, then (on a miss) the main TLB, whose hit fills the micro TLB.
-__attribute__((noinline)) SmmuCore::TlbHit SmmuCore::lookupMicroThenMain(
-    uint32_t port, uint32_t sid, uint32_t ssid, bool ssv, uint64_t va, TranslationResult& r) {
-  TlbHit h;
+__attribute__((noinline)) const TlbEntry* SmmuCore::lookupMicroThenMain(
+    uint32_t port, uint32_t sid, uint32_t ssid, bool ssv, uint64_t va, TranslationResult& r,
+    const SetAssocTlb*& from, ServedBy& by) {
   SetAssocTlb* utlb = utlbFor(port);
   r.latency += utlbLookupPs_;
   ++stats_.utlbLookups;
-  if ((h.entry = utlb->find(TlbLookupKey{sid, ssid, ssv, va}))) {
+  if (const TlbEntry* e = utlb->find(TlbLookupKey{sid, ssid, ssv, va})) {
     ++stats_.utlbHits;
-    h.by = ServedBy::Utlb;
-    h.tlb = utlb;
-    return h;
+    by = ServedBy::Utlb;
+    from = utlb;
+    return e;
   }
   r.latency += tlbLookupPs_;
   ++stats_.tlbLookups;
-  if ((h.entry = lookupTlb(sid, ssid, ssv, va))) {
+  const TlbEntry* e = lookupTlb(sid, ssid, ssv, va);
+  if (e) {
     ++stats_.tlbHits;
-    h.tlb = defaultTlb_;
-    utlb->insert(*h.entry);
+    from = defaultTlb_;
+    utlb->insert(*e);
   }
-  return h;
+  return e;
 }
 
 // A hit the memo does not cover: the entry's translation and permission check, then the memo
 // (for a hit that passes) or the fault.
-__attribute__((noinline)) void SmmuCore::checkHit(const TranslationRequest& req, const TlbHit& h,
+__attribute__((noinline)) void SmmuCore::checkHit(const TranslationRequest& req,
+                                                  const TlbEntry& e, const SetAssocTlb* from,
                                                   TranslationResult& r) {
-  const TlbEntry& e = *h.entry;
   HitMemo& m = hitMemo_;
   const unsigned acc = accBits(req.acc);
   bool s2 = false;
   const EventId perm = applyHitEntry(req, e, r, stats_, s2);
   if (perm != EventId::None) {
     r = raiseHitFault(req, e, perm, s2, r, [this](auto&&... a) { return fault(a...); });
-  } else if (h.entry == m.entry && h.tlb == m.tlb && m.tlb->changes() == m.changes) {
+  } else if (&e == m.entry && from == m.tlb && m.tlb->changes() == m.changes) {
     m.passed |= uint8_t(1u << acc);
-  } else if (h.tlb && hitMemoOn_) {
-    m = HitMemo{h.entry, h.tlb,     h.tlb->changes(), uint8_t(1u << acc),
+  } else if (from && hitMemoOn_) {
+    m = HitMemo{&e,      from,       from->changes(), uint8_t(1u << acc),
                 e.bypass, r.writable, r.level,         r.pa - req.iova};
   }
 }

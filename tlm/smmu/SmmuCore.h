@@ -151,16 +151,13 @@ class SmmuCore {
   TranslationResult translateDisabled(const TranslationRequest& req);
   TranslationResult translateEnabled(const TranslationRequest& req, Tick now);
   TranslationResult miss(const TranslationRequest& req, Tick now, TranslationResult r);
-  // A TLB hit: the entry (nullptr: a miss), the TLB that gave it (nullptr: a TLB of another
-  // type than SetAssocTlb) and where it was served.
-  struct TlbHit {
-    const TlbEntry* entry = nullptr;
-    const SetAssocTlb* tlb = nullptr;
-    ServedBy by = ServedBy::Tlb;
-  };
-  TlbHit lookupMicroThenMain(uint32_t port, uint32_t sid, uint32_t ssid, bool ssv, uint64_t va,
-                             TranslationResult& r);
-  void checkHit(const TranslationRequest& req, const TlbHit& h, TranslationResult& r);
+  // The micro TLB, then the main TLB: the entry hit (nullptr: a miss), the TLB that gave it
+  // (from; nullptr: a TLB of another type than SetAssocTlb) and where it was served (by).
+  const TlbEntry* lookupMicroThenMain(uint32_t port, uint32_t sid, uint32_t ssid, bool ssv,
+                                      uint64_t va, TranslationResult& r, const SetAssocTlb*& from,
+                                      ServedBy& by);
+  void checkHit(const TranslationRequest& req, const TlbEntry& e, const SetAssocTlb* from,
+                TranslationResult& r);
   TranslationResult hit(const TranslationRequest& req, const TlbEntry& e, TranslationResult r,
                         Tick now, ServedBy by);
   TranslationResult walk(const TranslationRequest& req, Tick now, TranslationResult r);
