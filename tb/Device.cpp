@@ -92,10 +92,13 @@ void Device::run() {
   wait(start_);
   stats_.startPs = nowPs();
   // The request's constant part; the SMMU takes the request as input only (it fills in the
-  // port, address and direction on its own copy).
+  // port, address and direction on its own copy). The stream too, unless a trace gives it.
   TranslationRequest& req = ext_->req;
   req = TranslationRequest{};
   req.acc.priv = p_.priv;
+  req.sid = p_.sid;
+  req.ssid = p_.ssid;
+  req.ssv = p_.ssv;
   const uint64_t n = p_.trace ? p_.trace->size() : p_.transactions;
   for (uint64_t i = 0; i < n; ++i) {
     // A captured workload issues no earlier than the row's time.
@@ -104,9 +107,9 @@ void Device::run() {
     if (p_.trace) now = advanceTo(stats_.startPs + (*p_.trace)[i].tNs * kPsPerNs);
     if (inflight_.size() >= p_.outstanding)  // all slots busy: wait for the earliest
       now = advanceTo(inflight_.popEarliest());
-    // The stream, field by field (a struct copy right after building it would stall on store
-    // forwarding when the SMMU reads it).
     if (p_.trace) {
+      // The row's stream, field by field (a struct copy right after building it would stall on
+      // store forwarding when the SMMU reads it).
       const TraceRow& row = (*p_.trace)[i];
       req.sid = row.sid;
       req.ssid = row.ssid;
@@ -119,9 +122,6 @@ void Device::run() {
         batchPos_ = 0;
       }
       const Access a = batch_[batchPos_++];
-      req.sid = p_.sid;
-      req.ssid = p_.ssid;
-      req.ssv = p_.ssv;
       issue(p_.iovaBase + a.offset, a.write, p_.accessBytes, now);
     }
     if (p_.thinkPs) advanceTo(nowPs() + p_.thinkPs);
