@@ -107,7 +107,7 @@ class SmmuCore {
     // Without a substream the SSID plays no part (a copy only when it has to be cleared: the
     // caller has just written the request field by field; out of line, so that the usual call
     // does not build the copy).
-    if (!req.ssv && req.ssid != 0) [[unlikely]]
+    if (req.ssid != 0 && !req.ssv) [[unlikely]]
       return translateWithoutSsid(req, now);
     ++stats_.translations;
     // Each path builds its result in place, in the caller's return slot (a call returning a
