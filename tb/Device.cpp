@@ -64,7 +64,7 @@ inline void Device::issue(uint64_t iova, bool write, unsigned bytes, Tick now) {
   const uint64_t before = delay.value();
   ++stats_.issued;
   const Tick issued = now == kUnknownTime ? nowPs() : now;
-  socket->b_transport(payload_, delay);
+  transport_->b_transport(payload_, delay);
   const Tick lat = toPs(delay.value() - before);
   const Tick done = issued + lat;
   const TranslationResult& r = ext_->result;
@@ -90,6 +90,10 @@ void Device::run() {
   unitsPerPs_ = sc_time(1, SC_PS).value();
   psResolution_ = unitsPerPs_ == 1;
   wait(start_);
+  // The bound target's blocking-transport interface, fixed since elaboration: taken once, so
+  // that a transaction does not redo the conversion to that (virtual) base of the socket's
+  // interface.
+  transport_ = socket.operator->();
   stats_.startPs = nowPs();
   // The request's constant part; the SMMU takes the request as input only (it fills in the
   // port, address and direction on its own copy). The stream too, unless a trace gives it.

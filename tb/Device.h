@@ -174,6 +174,7 @@ class Device : public sc_core::sc_module {
   CompletionQueue inflight_;  // completion times of at most `outstanding` transactions
   std::vector<unsigned char> buffer_;
   tlm::tlm_generic_payload payload_;
+  tlm::tlm_blocking_transport_if<tlm::tlm_generic_payload>* transport_ = nullptr;
   TxnExtension* ext_;  // owned by payload_ (freed with it)
 };
 
