@@ -35,8 +35,12 @@ using sc_core::sc_time;
 using sc_core::SC_PS;
 
 Smmu::Smmu(sc_core::sc_module_name name, const SmmuConfig& cfg)
-    : sc_module(name), regs("regs"), dmaIn("dmaIn", this), dmaOut("dmaOut"), walk("walk") {
-  core_ = std::make_unique<SmmuCore>(cfg, walk);
+    : sc_module(name),
+      regs("regs"),
+      dmaIn("dmaIn", this),
+      dmaOut("dmaOut"),
+      walk("walk"),
+      core_(cfg, walk) {
   regs.register_b_transport(this, &Smmu::regTransport);
   regs.register_transport_dbg(this, &Smmu::regDebug);
   dmaOut.register_invalidate_direct_mem_ptr(this, &Smmu::invalidateDmi);
@@ -64,12 +68,12 @@ unsigned Smmu::regDebug(tlm::tlm_generic_payload& p) {
     return 0;
   }
   if (p.is_read()) {
-    const uint64_t v = core_->readReg(uint32_t(off), len);
+    const uint64_t v = core_.readReg(uint32_t(off), len);
     std::memcpy(p.get_data_ptr(), &v, len);
   } else if (p.is_write()) {
     uint64_t v = 0;
     std::memcpy(&v, p.get_data_ptr(), len);
-    core_->writeReg(uint32_t(off), v, len);
+    core_.writeReg(uint32_t(off), v, len);
   }
   p.set_response_status(tlm::TLM_OK_RESPONSE);
   return len;
@@ -143,7 +147,7 @@ void Smmu::dmaTransport(int port, tlm::tlm_generic_payload& p, sc_time& delay) {
   // freshly written struct (and stall on store forwarding).
   static_assert(std::is_trivially_destructible_v<TranslationResult>);
   TranslationResult& r = ext->result;
-  new (&r) TranslationResult(core_->translate(req, timeOf(delay)));
+  new (&r) TranslationResult(core_.translate(req, timeOf(delay)));
   completeDma(p, r, delay);
 }
 
@@ -156,7 +160,7 @@ __attribute__((noinline)) void Smmu::dmaTransportWithoutExtension(int port,
   req.port = uint32_t(port);
   req.iova = p.get_address();
   req.acc.write = p.is_write();
-  const TranslationResult r = core_->translate(req, timeOf(delay));
+  const TranslationResult r = core_.translate(req, timeOf(delay));
   completeDma(p, r, delay);
 }
 
@@ -205,8 +209,8 @@ void Smmu::invalidateDmi(sc_dt::uint64 start, sc_dt::uint64 end) {
 
 void Smmu::commandThread() {
   for (;;) {
-    while (core_->commandsPending()) {
-      const Tick t = core_->processCommands(1);
+    while (core_.commandsPending()) {
+      const Tick t = core_.processCommands(1);
       wait(sc_time(double(t), SC_PS));
     }
     wait(cmdqKick_);

@@ -38,8 +38,8 @@ class Smmu : public sc_core::sc_module {
   Smmu(sc_core::sc_module_name name, const SmmuConfig& cfg);
   SC_HAS_PROCESS(Smmu);
 
-  SmmuCore& core() { return *core_; }
-  const SmmuConfig& config() const { return core_->config(); }
+  SmmuCore& core() { return core_; }
+  const SmmuConfig& config() const { return core_.config(); }
   sc_core::sc_time regAccessLatency = sc_core::sc_time(10, sc_core::SC_NS);
 
   // Counters of the DMA path (not of the translation itself).
@@ -77,7 +77,7 @@ class Smmu : public sc_core::sc_module {
   static constexpr size_t kDmiGrants = 256;
   std::array<DmiGrant, kDmiGrants> dmi_;
 
-  std::unique_ptr<SmmuCore> core_;
+  SmmuCore core_;  // a member, not on the heap: one dependent load less on every DMA
   uint64_t unitsPerPs_ = 0;  // time resolution units per picosecond (set on first use)
   bool psResolution_ = false;  // unitsPerPs_ == 1: no division
   Tick lastLatencyPs_ = 0;   // the last translation latency converted, and its sc_time
