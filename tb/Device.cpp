@@ -23,70 +23,33 @@ Device::Device(sc_core::sc_module_name name, const DeviceParams& p,
 }
 
 Tick Device::nowPs() const {
-  const Tick kernel = toPs(sc_core::sc_time_stamp().value());
+  const Tick kernel = toPs(kernelTime().value());
   return lt_ ? kernel + toPs(qk_.get_local_time().value()) : kernel;
 }
 
-Tick Device::advanceTo(Tick t) {
-  const sc_time& kernel = sc_core::sc_time_stamp();  // read once (a library call)
+inline Tick Device::advanceTo(Tick t) {
+  const sc_time& kernel = kernelTime();
   const Tick now = lt_ ? toPs(kernel.value()) + toPs(qk_.get_local_time().value())
                        : toPs(kernel.value());
   if (t <= now) return now;
   if (lt_) {  // loosely timed: run ahead of the kernel until the quantum is used up
     qk_.inc(gapTime(t - now));
     if (!qk_.needSyncAt(kernel)) return t;  // the local time grew by exactly t - now
-    qk_.sync();
-  } else {  // contention-accurate: every issue happens at the kernel's time
-    wait(gapTime(t - now));
   }
+  return yieldUntil(t, now);
+}
+
+// advanceTo when the device has to yield: in LT mode its quantum is used up (the local time
+// has already grown to t), else it waits until t.
+__attribute__((noinline)) Tick Device::yieldUntil(Tick t, Tick now) {
+  if (lt_)
+    qk_.sync();
+  else  // contention-accurate: every issue happens at the kernel's time
+    wait(gapTime(t - now));
   return nowPs();
 }
 
-void Device::run() {
-  // The time resolution is fixed once the simulation runs.
-  unitsPerPs_ = sc_time(1, SC_PS).value();
-  psResolution_ = unitsPerPs_ == 1;
-  wait(start_);
-  stats_.startPs = nowPs();
-  // The request's constant part; the SMMU takes the request as input only (it fills in the
-  // port, address and direction on its own copy).
-  TranslationRequest& req = ext_->req;
-  req = TranslationRequest{};
-  req.acc.priv = p_.priv;
-  const uint64_t n = p_.trace ? p_.trace->size() : p_.transactions;
-  for (uint64_t i = 0; i < n; ++i) {
-    // A captured workload issues no earlier than the row's time.
-    // The device's time when known from advanceTo (nothing has yielded since).
-    Tick now = kUnknownTime;
-    if (p_.trace) now = advanceTo(stats_.startPs + (*p_.trace)[i].tNs * kPsPerNs);
-    if (inflight_.size() >= p_.outstanding)  // all slots busy: wait for the earliest
-      now = advanceTo(inflight_.popEarliest());
-    // The stream, field by field (a struct copy right after building it would stall on store
-    // forwarding when the SMMU reads it).
-    if (p_.trace) {
-      const TraceRow& row = (*p_.trace)[i];
-      req.sid = row.sid;
-      req.ssid = row.ssid;
-      req.ssv = row.ssv;
-      issue(row.iova, row.write, row.bytes, now);
-    } else {
-      const Access a = traffic_->next();
-      req.sid = p_.sid;
-      req.ssid = p_.ssid;
-      req.ssv = p_.ssv;
-      issue(p_.iovaBase + a.offset, a.write, p_.accessBytes, now);
-    }
-    if (p_.thinkPs) advanceTo(nowPs() + p_.thinkPs);
-  }
-  // Wait for the last transactions to complete so that simulated time covers them.
-  advanceTo(stats_.lastCompletionPs);
-  if (lt_) qk_.sync();
-  flushLatency();
-  done_ = true;
-  doneEvent.notify(sc_core::SC_ZERO_TIME);
-}
-
-void Device::issue(uint64_t iova, bool write, unsigned bytes, Tick now) {
+inline void Device::issue(uint64_t iova, bool write, unsigned bytes, Tick now) {
   ext_->result = TranslationResult{};
   payload_.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
   payload_.set_address(iova);
@@ -101,7 +64,7 @@ void Device::issue(uint64_t iova, bool write, unsigned bytes, Tick now) {
   const uint64_t before = delay.value();
   ++stats_.issued;
   const Tick issued = now == kUnknownTime ? nowPs() : now;
-  socket->b_transport(payload_, delay);
+  transport_->b_transport(payload_, delay);
   const Tick lat = toPs(delay.value() - before);
   const Tick done = issued + lat;
   const TranslationResult& r = ext_->result;
@@ -120,6 +83,59 @@ void Device::issue(uint64_t iova, bool write, unsigned bytes, Tick now) {
   if (p_.recorder) p_.recorder->record(ext_->req, iova, write, issued, done, r, ok);
   stats_.lastCompletionPs = std::max(stats_.lastCompletionPs, done);
   inflight_.push(done);
+}
+
+void Device::run() {
+  // The time resolution is fixed once the simulation runs.
+  unitsPerPs_ = sc_time(1, SC_PS).value();
+  psResolution_ = unitsPerPs_ == 1;
+  wait(start_);
+  // The bound target's blocking-transport interface, fixed since elaboration: taken once, so
+  // that a transaction does not redo the conversion to that (virtual) base of the socket's
+  // interface.
+  transport_ = socket.operator->();
+  stats_.startPs = nowPs();
+  // The request's constant part; the SMMU takes the request as input only (it fills in the
+  // port, address and direction on its own copy). The stream too, unless a trace gives it.
+  TranslationRequest& req = ext_->req;
+  req = TranslationRequest{};
+  req.acc.priv = p_.priv;
+  req.sid = p_.sid;
+  req.ssid = p_.ssid;
+  req.ssv = p_.ssv;
+  const uint64_t n = p_.trace ? p_.trace->size() : p_.transactions;
+  for (uint64_t i = 0; i < n; ++i) {
+    // A captured workload issues no earlier than the row's time.
+    // The device's time when known from advanceTo (nothing has yielded since).
+    Tick now = kUnknownTime;
+    if (p_.trace) now = advanceTo(stats_.startPs + (*p_.trace)[i].tNs * kPsPerNs);
+    if (inflight_.size() >= p_.outstanding)  // all slots busy: wait for the earliest
+      now = advanceTo(inflight_.popEarliest());
+    if (p_.trace) {
+      // The row's stream, field by field (a struct copy right after building it would stall on
+      // store forwarding when the SMMU reads it).
+      const TraceRow& row = (*p_.trace)[i];
+      req.sid = row.sid;
+      req.ssid = row.ssid;
+      req.ssv = row.ssv;
+      issue(row.iova, row.write, row.bytes, now);
+    } else {
+      if (batchPos_ == batchLen_) {
+        batchLen_ = size_t(std::min<uint64_t>(kBatch, n - i));
+        traffic_->nextBatch(batch_.data(), batchLen_);
+        batchPos_ = 0;
+      }
+      const Access a = batch_[batchPos_++];
+      issue(p_.iovaBase + a.offset, a.write, p_.accessBytes, now);
+    }
+    if (p_.thinkPs) advanceTo(nowPs() + p_.thinkPs);
+  }
+  // Wait for the last transactions to complete so that simulated time covers them.
+  advanceTo(stats_.lastCompletionPs);
+  if (lt_) qk_.sync();
+  flushLatency();
+  done_ = true;
+  doneEvent.notify(sc_core::SC_ZERO_TIME);
 }
 
 }  // namespace smmu::tb

@@ -4,6 +4,7 @@
 // keeps the completion times of its in-flight transactions and waits only when all slots are
 // busy (or for its think time), so a device costs about one wait() per transaction.
 #pragma once
+#include <array>
 #include <memory>
 #include <string>
 #include <systemc>
@@ -42,36 +43,41 @@ struct DeviceParams {
 
 // Completion times of the in-flight transactions in ascending order: a ring buffer kept sorted
 // by inserting from the back. Completions mostly arrive in issue order, so an insert is O(1)
-// (a binary heap would cost O(log n) on every insert and removal).
+// (a binary heap would cost O(log n) on every insert and removal). The ring's size is a power
+// of two at least the capacity, so that positions wrap by a mask.
 class CompletionQueue {
  public:
   void reset(size_t capacity) {
-    buf_.assign(capacity == 0 ? 1 : capacity, 0);
+    size_t n = 1;
+    while (n < capacity) n <<= 1;
+    buf_.assign(n, 0);
+    mask_ = n - 1;
     head_ = size_ = 0;
   }
   size_t size() const { return size_; }
   Tick earliest() const { return buf_[head_]; }
   Tick popEarliest() {  // size() > 0
     const Tick t = buf_[head_];
-    head_ = head_ + 1 == buf_.size() ? 0 : head_ + 1;
+    head_ = (head_ + 1) & mask_;
     --size_;
     return t;
   }
   void push(Tick t) {  // size() < capacity
-    size_t i = head_ + size_;
-    if (i >= buf_.size()) i -= buf_.size();
+    Tick* b = buf_.data();
+    size_t i = (head_ + size_) & mask_;
     for (size_t n = size_; n > 0; --n) {
-      const size_t prev = i == 0 ? buf_.size() - 1 : i - 1;
-      if (buf_[prev] <= t) break;
-      buf_[i] = buf_[prev];
+      const size_t prev = (i - 1) & mask_;
+      if (b[prev] <= t) break;
+      b[i] = b[prev];
       i = prev;
     }
-    buf_[i] = t;
+    b[i] = t;
     ++size_;
   }
 
  private:
   std::vector<Tick> buf_;
+  size_t mask_ = 0;
   size_t head_ = 0, size_ = 0;
 };
 
@@ -109,15 +115,21 @@ class Device : public sc_core::sc_module {
 
  private:
   void run();
+  // The kernel's time: sc_time_stamp() without its library call (the simulation context's
+  // time is an inline read).
+  const sc_core::sc_time& kernelTime() const { return simcontext()->time_stamp(); }
   Tick nowPs() const;
   // SystemC time value <-> picoseconds (unitsPerPs_: resolution units per ps, set at start).
   Tick toPs(uint64_t value) const { return psResolution_ ? value : value / unitsPerPs_; }
   sc_core::sc_time fromPs(Tick ps) const { return sc_core::sc_time::from_value(ps * unitsPerPs_); }
   // Issues one transaction at the device's time `now` (kUnknownTime: read it here).
   static constexpr Tick kUnknownTime = ~Tick{0};
-  void issue(uint64_t iova, bool write, unsigned bytes, Tick now);
+  // (Inlined into run: its one caller per kind of source.)
+  __attribute__((always_inline)) inline void issue(uint64_t iova, bool write, unsigned bytes,
+                                                   Tick now);
   // Lets the device's time reach t (wait, or run ahead in LT mode); returns the device's time.
-  Tick advanceTo(Tick t);
+  Tick advanceTo(Tick t);  // (inline: the device loop's own)
+  Tick yieldUntil(Tick t, Tick now);
   // Latencies are recorded in runs of equal values (most transactions of a device take the
   // same time); the pending run is added to stats_.latency before anyone reads the stats.
   void recordLatency(Tick lat) {
@@ -144,6 +156,10 @@ class Device : public sc_core::sc_module {
 
   DeviceParams p_;
   std::unique_ptr<TrafficPattern> traffic_;
+  // Accesses of the traffic pattern taken in batches (never beyond the device's transactions).
+  static constexpr size_t kBatch = 64;
+  std::array<Access, kBatch> batch_;
+  size_t batchPos_ = 0, batchLen_ = 0;
   const sc_core::sc_event& start_;
   mutable DeviceStats stats_;  // mutable: stats() adds the pending latency run
   mutable Tick pendingLat_ = 0;
@@ -158,6 +174,7 @@ class Device : public sc_core::sc_module {
   CompletionQueue inflight_;  // completion times of at most `outstanding` transactions
   std::vector<unsigned char> buffer_;
   tlm::tlm_generic_payload payload_;
+  tlm::tlm_blocking_transport_if<tlm::tlm_generic_payload>* transport_ = nullptr;
   TxnExtension* ext_;  // owned by payload_ (freed with it)
 };
 

@@ -181,6 +181,21 @@ Access ZipfPattern::next() {
   return Access{off, drawWrite()};
 }
 
+// Batches: the qualified call is direct (and inlined) in every pattern's loop, and `out` does
+// not alias the pattern (restrict), so that the generators' state stays in registers.
+void SequentialPattern::nextBatch(Access* __restrict out, size_t n) {
+  for (size_t i = 0; i < n; ++i) out[i] = SequentialPattern::next();
+}
+void StridedPattern::nextBatch(Access* __restrict out, size_t n) {
+  for (size_t i = 0; i < n; ++i) out[i] = StridedPattern::next();
+}
+void UniformRandomPattern::nextBatch(Access* __restrict out, size_t n) {
+  for (size_t i = 0; i < n; ++i) out[i] = UniformRandomPattern::next();
+}
+void ZipfPattern::nextBatch(Access* __restrict out, size_t n) {
+  for (size_t i = 0; i < n; ++i) out[i] = ZipfPattern::next();
+}
+
 // ---------------------------------------------------------------------------------------------
 namespace {
 

@@ -13,6 +13,7 @@
 // Every access is a write with probability write_fraction, drawn from a generator of its own,
 // so changing write_fraction does not change the address sequence.
 #pragma once
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -63,6 +64,9 @@ class TrafficPattern {
   explicit TrafficPattern(const TrafficSpec& spec);
   virtual ~TrafficPattern() = default;
   virtual Access next() = 0;
+  // The next n accesses, the same as n calls of next(): one virtual call for many (a device
+  // takes its accesses in batches). out must not point into the pattern.
+  virtual void nextBatch(Access* out, size_t n) = 0;
   virtual std::string_view name() const = 0;
 
  protected:
@@ -78,6 +82,7 @@ class SequentialPattern final : public TrafficPattern {
  public:
   explicit SequentialPattern(const TrafficSpec& spec);
   Access next() override;
+  void nextBatch(Access* out, size_t n) override;
   std::string_view name() const override { return "sequential"; }
 
  private:
@@ -88,6 +93,7 @@ class StridedPattern final : public TrafficPattern {
  public:
   explicit StridedPattern(const TrafficSpec& spec);
   Access next() override;
+  void nextBatch(Access* out, size_t n) override;
   std::string_view name() const override { return "strided"; }
 
  private:
@@ -98,6 +104,7 @@ class UniformRandomPattern final : public TrafficPattern {
  public:
   explicit UniformRandomPattern(const TrafficSpec& spec);
   Access next() override;
+  void nextBatch(Access* out, size_t n) override;
   std::string_view name() const override { return "random"; }
 
  private:
@@ -126,6 +133,7 @@ class ZipfPattern final : public TrafficPattern {
 
   explicit ZipfPattern(const TrafficSpec& spec);
   Access next() override;
+  void nextBatch(Access* out, size_t n) override;
   std::string_view name() const override { return "zipf"; }
 
   // The normalised CDF of Zipf(n, s): cdf[k] = H(k+1, s) / H(n, s), cdf[n-1] == 1. Shared

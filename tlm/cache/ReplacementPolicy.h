@@ -31,6 +31,10 @@ class ReplacementPolicy {
   virtual void invalidate(unsigned set, unsigned way) = 0;
   // Back to the state right after construction (every set empty; Random: the seed again).
   virtual void reset() = 0;
+  // True when touch(set, way) right after touch(set, way) (no other call in between) leaves the
+  // state as the first touch left it. A cache may then skip the repeated touch of its last hit
+  // (SetAssocTlb's last-hit memo). Default false: a policy that counts hits must not claim it.
+  virtual bool repeatedTouchIsNoOp() const { return false; }
 
   unsigned sets() const { return sets_; }
   unsigned ways() const { return ways_; }
@@ -49,6 +53,7 @@ class LruPolicy : public ReplacementPolicy {
   unsigned victim(unsigned set) override { return tail_[set]; }
   void invalidate(unsigned set, unsigned way) override { moveToTail(set, way); }
   void reset() override;
+  bool repeatedTouchIsNoOp() const override { return true; }  // the way is the head already
 
  protected:
   void unlink(unsigned set, unsigned way);
@@ -80,6 +85,8 @@ class PlruPolicy : public ReplacementPolicy {
   unsigned victim(unsigned set) override;
   void invalidate(unsigned set, unsigned way) override { point(set, way, false); }
   void reset() override;
+  // A touch sets the bits on the way's path to values that depend on the way only.
+  bool repeatedTouchIsNoOp() const override { return true; }
 
  private:
   void point(unsigned set, unsigned way, bool away);
@@ -97,6 +104,7 @@ class RandomPolicy : public ReplacementPolicy {
   unsigned victim(unsigned set) override;
   void invalidate(unsigned, unsigned) override {}
   void reset() override { state_ = seed_; }
+  bool repeatedTouchIsNoOp() const override { return true; }  // touch does nothing
 
  private:
   uint64_t next();

@@ -12,6 +12,7 @@ SetAssocTlb::SetAssocTlb(unsigned entries, unsigned ways, std::string_view polic
   ways_ = g.ways;
   setMask_ = sets_ - 1;
   policy_ = makeReplacementPolicy(policy, sets_, ways_, seed);
+  memoOn_ = policy_->repeatedTouchIsNoOp();
   tags_.assign(size_t(sets_) * ways_, Tag{0, 0, 0});
   entries_.resize(size_t(sets_) * ways_);
 }
@@ -23,14 +24,13 @@ unsigned SetAssocTlb::setIndex(uint64_t vpn, uint64_t ctx, uint8_t meta) const {
   return unsigned((vpn ^ (h >> 32)) & setMask_);
 }
 
-const TlbEntry* SetAssocTlb::lookup(const TlbLookupKey& key) {
-  ++stats_.lookups;
-  const uint64_t ctx = ctxOf(key.sid, key.ssid, key.ssv);
+const TlbEntry* SetAssocTlb::probe(uint32_t sid, uint32_t ssid, bool ssv, uint64_t va) {
+  const uint64_t ctx = ctxOf(sid, ssid, ssv);
   for (uint64_t m = shiftMask_; m != 0; m &= m - 1) {
     const unsigned shift = unsigned(__builtin_ctzll(m));
-    const uint64_t vpn = key.va >> shift;
+    const uint64_t vpn = va >> shift;
     const uint64_t vaBase = vpn << shift;
-    const uint8_t meta = metaOf(key.ssv, shift);
+    const uint8_t meta = metaOf(ssv, shift);
     const unsigned set = setIndex(vpn, ctx, meta);
     const size_t base = size_t(set) * ways_;
     for (unsigned w = 0; w < ways_; ++w) {
@@ -38,6 +38,15 @@ const TlbEntry* SetAssocTlb::lookup(const TlbLookupKey& key) {
       if (t.meta == meta && t.vaBase == vaBase && t.ctx == ctx) {
         ++stats_.hits;
         policy_->touch(set, w);
+        // The memo, when this is the smallest size present (the first probed: m is then
+        // still the whole mask).
+        const bool smallest = m == shiftMask_;
+        last_ = memoOn_ && smallest ? &entries_[base + w] : nullptr;
+        lastVaBase_ = vaBase;
+        lastMask_ = ~((uint64_t(1) << shift) - 1);
+        lastSid_ = sid;
+        lastSsid_ = ssv ? ssid : 0u;
+        lastSsv_ = ssv;
         return &entries_[base + w];
       }
     }
@@ -59,6 +68,7 @@ void SetAssocTlb::insert(const TlbEntry& e) {
     }() + " not aligned to 2^" + std::to_string(e.pageShift));
 
   ++stats_.fills;
+  changed();  // the fill changes the replacement state, and may add a smaller size
   const uint64_t ctx = ctxOf(e.sid, e.ssid, e.ssv);
   const uint8_t meta = metaOf(e.ssv, e.pageShift);
   const unsigned set = setIndex(e.vaBase >> e.pageShift, ctx, meta);
@@ -89,6 +99,7 @@ void SetAssocTlb::insert(const TlbEntry& e) {
 }
 
 void SetAssocTlb::remove(size_t slot) {
+  changed();
   const uint8_t shift = uint8_t(tags_[slot].meta >> 2);
   tags_[slot].meta = 0;
   --occupancy_;
@@ -110,6 +121,7 @@ unsigned SetAssocTlb::removeIf(Pred pred) {
 }
 
 unsigned SetAssocTlb::invalidateAll() {
+  changed();
   unsigned n = occupancy_;
   for (auto& t : tags_) t.meta = 0;
   for (auto& c : shiftCount_) c = 0;

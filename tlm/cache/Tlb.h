@@ -10,6 +10,15 @@
 // TLB conflict that software must not create), the smaller page is returned.
 // Without ssv the ssid plays no part: the entry belongs to substream 0 for invalidateSubstream
 // (non-substream traffic uses CD 0, which CFGI_CD with SSID 0 invalidates).
+//
+// Last-hit memo: DMA streams hit the same page many times in a row. The entry of the last hit
+// is kept with its page and context; a lookup in that page of that context returns it without
+// probing the sets. That is exactly what the probe would return as long as nothing was inserted
+// or invalidated since (both forget the memo) and the entry has the smallest page size present
+// (the probe returns the smallest page holding the address). The probe's replacement update is
+// a touch of that entry, which is the last way touched in the whole TLB; with a policy whose
+// repeated touch is a no-op (ReplacementPolicy::repeatedTouchIsNoOp) skipping it leaves the
+// state unchanged. Statistics count the lookup and the hit either way.
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -21,14 +30,24 @@
 
 namespace smmu {
 
-class SetAssocTlb : public TlbIf {
+class SetAssocTlb final : public TlbIf {
  public:
   // entries: total entries; ways: associativity (0 = fully associative); policy: see
   // makeReplacementPolicy; seed: for "random". Throws std::invalid_argument on a bad geometry or
   // policy name.
   SetAssocTlb(unsigned entries, unsigned ways, std::string_view policy = "lru", uint64_t seed = 0);
 
-  const TlbEntry* lookup(const TlbLookupKey& key) override;
+  const TlbEntry* lookup(const TlbLookupKey& key) override { return find(key); }
+  // lookup() without the virtual call, inlined into callers that know the type (SmmuCore).
+  const TlbEntry* find(const TlbLookupKey& key) {
+    ++stats_.lookups;
+    if (last_ && key.sid == lastSid_ && key.ssv == lastSsv_ &&
+        (key.ssv ? key.ssid : 0u) == lastSsid_ && (key.va & lastMask_) == lastVaBase_) {
+      ++stats_.hits;
+      return last_;
+    }
+    return probe(key.sid, key.ssid, key.ssv, key.va);  // in registers, not through memory
+  }
   // Writes e (an entry with the same tag is updated in place). Throws std::invalid_argument if
   // e.pageShift > 63 or e.vaBase is not aligned to 2^pageShift.
   void insert(const TlbEntry& e) override;
@@ -52,6 +71,17 @@ class SetAssocTlb : public TlbIf {
   void resetStats() { stats_ = CacheStats{}; }
   // Bit n set: at least one valid entry has pageShift n.
   uint64_t pageShiftsPresent() const { return shiftMask_; }
+  // The last-hit memo (see the top of this file), on by default where the policy allows it.
+  // Off, every lookup probes the sets: the reference the memo is tested against.
+  void setLastHitMemo(bool on) {
+    memoOn_ = on && policy_->repeatedTouchIsNoOp();
+    last_ = nullptr;
+  }
+  bool lastHitMemo() const { return memoOn_; }
+  // Changes to the entries so far (fills, in-place updates, removals): an entry lookup() returned
+  // keeps its contents while this count stays the same, so a caller may keep what it derived
+  // from the entry until then.
+  uint64_t changes() const { return changes_; }
 
  private:
   struct Tag {
@@ -66,6 +96,13 @@ class SetAssocTlb : public TlbIf {
     return uint8_t(1u | (ssv ? 2u : 0u) | (pageShift << 2));
   }
   unsigned setIndex(uint64_t vpn, uint64_t ctx, uint8_t meta) const;
+  // The lookup through the sets (counts the lookup's hit or miss, not the lookup).
+  const TlbEntry* probe(uint32_t sid, uint32_t ssid, bool ssv, uint64_t va);
+  // An entry is written or removed: the memo is forgotten, the change counted.
+  void changed() {
+    last_ = nullptr;
+    ++changes_;
+  }
   void remove(size_t slot);
   template <class Pred>
   unsigned removeIf(Pred pred);
@@ -80,6 +117,13 @@ class SetAssocTlb : public TlbIf {
   uint32_t shiftCount_[64] = {};  // valid entries per pageShift
   uint64_t shiftMask_ = 0;
   CacheStats stats_;
+  // The last-hit memo (see the top of this file): the entry (nullptr: none) and its tag.
+  const TlbEntry* last_ = nullptr;
+  uint64_t lastVaBase_ = 0, lastMask_ = 0;  // lastMask_: ~(page size - 1)
+  uint32_t lastSid_ = 0, lastSsid_ = 0;     // lastSsid_: 0 without ssv
+  bool lastSsv_ = false;
+  bool memoOn_ = false;  // the memo is used (only with a policy whose repeated touch is a no-op)
+  uint64_t changes_ = 0;
 };
 
 }  // namespace smmu

@@ -33,19 +33,11 @@ class ResourcePool {
   // release() puts it back with its new free-at time (acquire/release pairs do not interleave
   // within one pool). Servers are identical, so which one serves is immaterial.
   Grant acquire(Tick arrival) {
-    Grant g;
-    g.start = arrival;
-    if (limited()) {
-      std::pop_heap(freeAt_.begin(), freeAt_.end(), std::greater<Tick>());
-      g.start = std::max(arrival, freeAt_.back());
-      freeAt_.pop_back();
+    if (!limited()) {  // the job starts on arrival: no wait to account (a TLB hit's usual case)
+      ++jobs_;
+      return Grant{0, arrival};
     }
-    const Tick wait = g.start - arrival;
-    ++jobs_;
-    waitSum_ += wait;
-    if (wait) ++waited_;
-    maxWait_ = std::max(maxWait_, wait);
-    return g;
+    return acquireLimited(arrival);
   }
   void release(const Grant& g, Tick end) {
     busySum_ += end - g.start;
@@ -68,6 +60,20 @@ class ResourcePool {
   Tick busySum() const { return busySum_; }  // server-time used (occupancy numerator)
 
  private:
+  // Out of line: acquire() stays small enough to inline (an unlimited pool is a hit's case).
+  __attribute__((noinline)) Grant acquireLimited(Tick arrival) {
+    Grant g;
+    std::pop_heap(freeAt_.begin(), freeAt_.end(), std::greater<Tick>());
+    g.start = std::max(arrival, freeAt_.back());
+    freeAt_.pop_back();
+    const Tick wait = g.start - arrival;
+    ++jobs_;
+    waitSum_ += wait;
+    if (wait) ++waited_;
+    maxWait_ = std::max(maxWait_, wait);
+    return g;
+  }
+
   unsigned servers_ = 0;
   std::vector<Tick> freeAt_;  // min-heap of the free servers' free-at times
   uint64_t jobs_ = 0, waited_ = 0;

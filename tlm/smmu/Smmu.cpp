@@ -10,8 +10,13 @@ namespace smmu {
 
 namespace {
 
-// memcpy with the usual DMA sizes as fixed-size copies (inlined moves, not a library call).
+// memcpy with the usual DMA sizes as fixed-size copies (inlined moves, not a library call);
+// a cache line, the commonest, tested first.
 inline void copyBytes(unsigned char* dst, const unsigned char* src, unsigned len) {
+  if (len == 64) {
+    std::memcpy(dst, src, 64);
+    return;
+  }
   switch (len) {
     case 4: std::memcpy(dst, src, 4); return;
     case 8: std::memcpy(dst, src, 8); return;
@@ -30,11 +35,14 @@ using sc_core::sc_time;
 using sc_core::SC_PS;
 
 Smmu::Smmu(sc_core::sc_module_name name, const SmmuConfig& cfg)
-    : sc_module(name), regs("regs"), dmaIn("dmaIn"), dmaOut("dmaOut"), walk("walk") {
-  core_ = std::make_unique<SmmuCore>(cfg, walk);
+    : sc_module(name),
+      regs("regs"),
+      dmaIn("dmaIn", this),
+      dmaOut("dmaOut"),
+      walk("walk"),
+      core_(cfg, walk) {
   regs.register_b_transport(this, &Smmu::regTransport);
   regs.register_transport_dbg(this, &Smmu::regDebug);
-  dmaIn.register_b_transport(this, &Smmu::dmaTransport);
   dmaOut.register_invalidate_direct_mem_ptr(this, &Smmu::invalidateDmi);
   SC_THREAD(commandThread);
 }
@@ -60,48 +68,107 @@ unsigned Smmu::regDebug(tlm::tlm_generic_payload& p) {
     return 0;
   }
   if (p.is_read()) {
-    const uint64_t v = core_->readReg(uint32_t(off), len);
+    const uint64_t v = core_.readReg(uint32_t(off), len);
     std::memcpy(p.get_data_ptr(), &v, len);
   } else if (p.is_write()) {
     uint64_t v = 0;
     std::memcpy(&v, p.get_data_ptr(), len);
-    core_->writeReg(uint32_t(off), v, len);
+    core_.writeReg(uint32_t(off), v, len);
   }
   p.set_response_status(tlm::TLM_OK_RESPONSE);
   return len;
 }
 
-void Smmu::dmaTransport(int port, tlm::tlm_generic_payload& p, sc_time& delay) {
-  TxnExtension* ext = nullptr;
-  p.get_extension(ext);
-  TranslationRequest req;
-  if (ext) {
-    // Field by field, as the device has just written them: a wider load of fields stored
-    // separately stalls on store forwarding (hence also the condition on ssid, which keeps
-    // GCC from loading sid and ssid as one word; without a substream SmmuCore ignores ssid).
-    req.sid = ext->req.sid;
-    req.ssv = ext->req.ssv;
-    req.ssid = req.ssv ? ext->req.ssid : 0;
-    req.acc = ext->req.acc;
-  } else {
-    ++dmaWithoutExtension;  // no StreamID: treated as StreamID 0 without substream
-  }
-  req.port = uint32_t(port);  // the binding index: one micro TLB per bound device
-  req.iova = p.get_address();
-  req.acc.write = p.is_write();
+// (This and completeDma are inlined into dmaTransport: one function for the whole DMA hit path.)
+__attribute__((always_inline)) inline bool Smmu::dmaThroughDmi(tlm::tlm_generic_payload& p,
+                                                             PhysAddr pa, sc_time& delay) {
+  const unsigned len = p.get_data_length();
+  const tlm::tlm_command cmd = p.get_command();
+  unsigned char* data = p.get_data_ptr();
+  const unsigned width = p.get_streaming_width();
+  // Only what b_transport would do plainly: a read or write of at least one byte, no byte
+  // enables, no streaming (the target reports those).
+  static_assert(tlm::TLM_READ_COMMAND == 0 && tlm::TLM_WRITE_COMMAND == 1 &&
+                tlm::TLM_IGNORE_COMMAND == 2);
+  if (len == 0 || unsigned(cmd) > 1 || p.get_byte_enable_ptr() || (width != 0 && width < len) ||
+      !data)
+    return false;
+  const DmiGrant& g = dmi_[(pa >> 12) % kDmiGrants];
+  // Inside the grant: start <= pa and pa + len - 1 <= end, without overflow (pa < start wraps
+  // off above span).
+  const uint64_t off = pa - g.start;
+  if (!((g.allow >> cmd) & 1) || off > g.span || len - 1 > g.span - off) return false;
+  unsigned char* mem = g.ptr + off;
+  // One copy between selected ends rather than a branch on the direction, which a random
+  // read/write mix mispredicts half the time (and which GCC makes of a ?: here): the ends are
+  // swapped by a mask, all ones for a write.
+  const uintptr_t swap = (uintptr_t(mem) ^ uintptr_t(data)) & (0 - uintptr_t(cmd));
+  copyBytes(reinterpret_cast<unsigned char*>(uintptr_t(data) ^ swap),
+            reinterpret_cast<const unsigned char*>(uintptr_t(mem) ^ swap), len);
+  delay += g.latency[cmd];
+  p.set_dmi_allowed(true);
+  p.set_response_status(tlm::TLM_OK_RESPONSE);
+  ++dmaDmiAccesses;
+  return true;
+}
+
+// The simulated time of a transport annotated with `delay`, in picoseconds.
+inline Tick Smmu::timeOf(const sc_time& delay) {
   if (!unitsPerPs_) {  // the resolution is fixed while simulating
     unitsPerPs_ = sc_time(1, SC_PS).value();
     psResolution_ = unitsPerPs_ == 1;
   }
-  const uint64_t at = sc_core::sc_time_stamp().value() + delay.value();
-  const Tick now = psResolution_ ? at : at / unitsPerPs_;
-  // The result is built in place, in the extension (the device reads it there) or locally:
-  // constructing it from the returned prvalue writes it there directly, where an assignment
-  // would copy the freshly written struct (and stall on store forwarding).
+  // The kernel's time, inline (sc_time_stamp() is a library call).
+  const uint64_t at = simcontext()->time_stamp().value() + delay.value();
+  return psResolution_ ? at : at / unitsPerPs_;
+}
+
+void Smmu::dmaTransport(int port, tlm::tlm_generic_payload& p, sc_time& delay) {
+  TxnExtension* ext = nullptr;
+  p.get_extension(ext);
+  if (!ext) [[unlikely]] {
+    dmaTransportWithoutExtension(port, p, delay);
+    return;
+  }
+  // Field by field, as the device has just written them: a wider load of fields stored
+  // separately stalls on store forwarding (hence also the condition on ssid, which keeps
+  // GCC from loading sid and ssid as one word; without a substream SmmuCore ignores ssid).
+  // Every field once (no default initialisation first).
+  const bool ssv = ext->req.ssv;
+  const TranslationRequest req{
+      uint32_t(port),  // the binding index: one micro TLB per bound device
+      ext->req.sid,
+      ssv ? ext->req.ssid : 0,
+      ssv,
+      p.get_address(),
+      AccessAttrs{p.is_write(), ext->req.acc.priv, ext->req.acc.instr}};
+  // The result is built in place, in the extension (the device reads it there): constructing
+  // it from the returned prvalue writes it there directly, where an assignment would copy the
+  // freshly written struct (and stall on store forwarding).
   static_assert(std::is_trivially_destructible_v<TranslationResult>);
-  TranslationResult local;
-  TranslationResult& r = ext ? ext->result : local;
-  new (&r) TranslationResult(core_->translate(req, now));
+  TranslationResult& r = ext->result;
+  new (&r) TranslationResult(core_.translate(req, timeOf(delay)));
+  completeDma(p, r, delay);
+}
+
+// No TxnExtension, so no StreamID: treated as StreamID 0 without substream.
+__attribute__((noinline)) void Smmu::dmaTransportWithoutExtension(int port,
+                                                                  tlm::tlm_generic_payload& p,
+                                                                  sc_time& delay) {
+  ++dmaWithoutExtension;
+  TranslationRequest req;
+  req.port = uint32_t(port);
+  req.iova = p.get_address();
+  req.acc.write = p.is_write();
+  const TranslationResult r = core_.translate(req, timeOf(delay));
+  completeDma(p, r, delay);
+}
+
+// The translation's latency onto the delay, then the data access at the translated address
+// (or the error response of a fault or abort).
+__attribute__((always_inline)) inline void Smmu::completeDma(tlm::tlm_generic_payload& p,
+                                                           const TranslationResult& r,
+                                                           sc_time& delay) {
   if (r.latency != lastLatencyPs_) {  // hits mostly take the same time: convert once
     lastLatency_ = sc_time::from_value(r.latency * unitsPerPs_);
     lastLatencyPs_ = r.latency;
@@ -120,55 +187,30 @@ void Smmu::dmaTransport(int port, tlm::tlm_generic_payload& p, sc_time& delay) {
   p.set_address(iova);
 }
 
-bool Smmu::dmaThroughDmi(tlm::tlm_generic_payload& p, PhysAddr pa, sc_time& delay) {
-  const unsigned len = p.get_data_length();
-  const tlm::tlm_command cmd = p.get_command();
-  // Only what b_transport would do plainly: a read or write of at least one byte, no byte
-  // enables, no streaming (the target reports those).
-  if (len == 0 || cmd == tlm::TLM_IGNORE_COMMAND || p.get_byte_enable_ptr() ||
-      (p.get_streaming_width() != 0 && p.get_streaming_width() < len) || !p.get_data_ptr())
-    return false;
-  const DmiGrant& g = dmi_[(pa >> 12) % kDmiGrants];
-  const uint64_t last = pa + (len - 1);
-  if (!g.valid || pa < g.start || last > g.end || last < pa) return false;
-  const bool write = cmd == tlm::TLM_WRITE_COMMAND;
-  if (write ? !g.write : !g.read) return false;
-  unsigned char* mem = g.ptr + (pa - g.start);
-  if (write)
-    copyBytes(mem, p.get_data_ptr(), len);
-  else
-    copyBytes(p.get_data_ptr(), mem, len);
-  delay += write ? g.writeLatency : g.readLatency;
-  p.set_dmi_allowed(true);
-  p.set_response_status(tlm::TLM_OK_RESPONSE);
-  ++dmaDmiAccesses;
-  return true;
-}
-
 void Smmu::requestDmi(tlm::tlm_generic_payload& p, PhysAddr pa) {
   tlm::tlm_dmi d;  // p carries the translated address (no new payload: no allocation)
   if (!dmaOut->get_direct_mem_ptr(p, d) || !d.get_dmi_ptr()) return;
   if (pa < d.get_start_address() || pa > d.get_end_address()) return;
   DmiGrant& g = dmi_[(pa >> 12) % kDmiGrants];
-  g.valid = true;
-  g.read = d.is_read_allowed();
-  g.write = d.is_write_allowed();
+  g.allow = uint8_t((d.is_read_allowed() ? 1u << tlm::TLM_READ_COMMAND : 0u) |
+                    (d.is_write_allowed() ? 1u << tlm::TLM_WRITE_COMMAND : 0u));
   g.start = d.get_start_address();
   g.end = d.get_end_address();
+  g.span = g.end - g.start;
   g.ptr = d.get_dmi_ptr();
-  g.readLatency = d.get_read_latency();
-  g.writeLatency = d.get_write_latency();
+  g.latency[tlm::TLM_READ_COMMAND] = d.get_read_latency();
+  g.latency[tlm::TLM_WRITE_COMMAND] = d.get_write_latency();
 }
 
 void Smmu::invalidateDmi(sc_dt::uint64 start, sc_dt::uint64 end) {
   for (DmiGrant& g : dmi_)
-    if (g.valid && g.start <= end && start <= g.end) g.valid = false;
+    if (g.allow && g.start <= end && start <= g.end) g.allow = 0;
 }
 
 void Smmu::commandThread() {
   for (;;) {
-    while (core_->commandsPending()) {
-      const Tick t = core_->processCommands(1);
+    while (core_.commandsPending()) {
+      const Tick t = core_.processCommands(1);
       wait(sc_time(double(t), SC_PS));
     }
     wait(cmdqKick_);

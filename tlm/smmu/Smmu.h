@@ -1,6 +1,7 @@
 // One SMMU instance as a SystemC module: SmmuCore plus sockets and time.
 //   regs   target socket: the register frame (the host agent programs it)
-//   dmaIn  target socket (multi): DMA from devices, carrying a TxnExtension
+//   dmaIn  target socket (one binding per device, IndexedTargetSocket): DMA from devices,
+//          carrying a TxnExtension
 //   walk   initiator (TlmMemPort): table walks, queue reads/writes, MSIs -> memory
 //   dmaOut initiator: translated DMA -> memory
 // Translations are loosely timed: b_transport annotates the translation latency onto the
@@ -14,28 +15,31 @@
 #include <memory>
 #include <systemc>
 #include <tlm>
-#include <tlm_utils/multi_passthrough_target_socket.h>
 #include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/simple_target_socket.h>
 
 #include "mem/TlmMemPort.h"
+#include "smmu/IndexedTargetSocket.h"
 #include "smmu/SmmuCore.h"
 #include "smmu/TxnExtension.h"
 
 namespace smmu {
 
 class Smmu : public sc_core::sc_module {
+  // DMA from the device bound at `port` of dmaIn (declared ahead: dmaIn's type names it).
+  void dmaTransport(int port, tlm::tlm_generic_payload& p, sc_core::sc_time& delay);
+
  public:
   tlm_utils::simple_target_socket<Smmu> regs;
-  tlm_utils::multi_passthrough_target_socket<Smmu> dmaIn;
+  IndexedTargetSocket<Smmu, &Smmu::dmaTransport> dmaIn;
   tlm_utils::simple_initiator_socket<Smmu> dmaOut;
   TlmMemPort walk;
 
   Smmu(sc_core::sc_module_name name, const SmmuConfig& cfg);
   SC_HAS_PROCESS(Smmu);
 
-  SmmuCore& core() { return *core_; }
-  const SmmuConfig& config() const { return core_->config(); }
+  SmmuCore& core() { return core_; }
+  const SmmuConfig& config() const { return core_.config(); }
   sc_core::sc_time regAccessLatency = sc_core::sc_time(10, sc_core::SC_NS);
 
   // Counters of the DMA path (not of the translation itself).
@@ -49,25 +53,31 @@ class Smmu : public sc_core::sc_module {
  private:
   void regTransport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay);
   unsigned regDebug(tlm::tlm_generic_payload& p);
-  void dmaTransport(int port, tlm::tlm_generic_payload& p, sc_core::sc_time& delay);
   void commandThread();
+  void dmaTransportWithoutExtension(int port, tlm::tlm_generic_payload& p,
+                                    sc_core::sc_time& delay);
+  Tick timeOf(const sc_core::sc_time& delay);
+  void completeDma(tlm::tlm_generic_payload& p, const TranslationResult& r,
+                   sc_core::sc_time& delay);
   // Translated data through a DMI grant; false when none covers it (use b_transport).
   bool dmaThroughDmi(tlm::tlm_generic_payload& p, PhysAddr pa, sc_core::sc_time& delay);
   void requestDmi(tlm::tlm_generic_payload& p, PhysAddr pa);
   void invalidateDmi(sc_dt::uint64 start, sc_dt::uint64 end);
 
-  // DMI grants of the data path, direct-mapped by 4 KiB page of their start address.
-  struct DmiGrant {
-    bool valid = false;
-    bool read = false, write = false;
+  // DMI grants of the data path, direct-mapped by 4 KiB page of their start address. Access
+  // and latency are indexed by the command (TLM_READ_COMMAND 0, TLM_WRITE_COMMAND 1), so that
+  // the random read/write mix of a device costs no data-dependent branch.
+  struct alignas(64) DmiGrant {  // (64 bytes: a grant is found by a shift, in one cache line)
+    uint8_t allow = 0;  // bit c: command c granted (0: no grant)
     uint64_t start = 0, end = 0;  // inclusive
+    uint64_t span = 0;            // end - start
     unsigned char* ptr = nullptr;
-    sc_core::sc_time readLatency, writeLatency;
+    sc_core::sc_time latency[2];  // read, write
   };
   static constexpr size_t kDmiGrants = 256;
   std::array<DmiGrant, kDmiGrants> dmi_;
 
-  std::unique_ptr<SmmuCore> core_;
+  SmmuCore core_;  // a member, not on the heap: one dependent load less on every DMA
   uint64_t unitsPerPs_ = 0;  // time resolution units per picosecond (set on first use)
   bool psResolution_ = false;  // unitsPerPs_ == 1: no division
   Tick lastLatencyPs_ = 0;   // the last translation latency converted, and its sc_time

@@ -47,68 +47,76 @@ bool isTranslationFault(EventId id) {
 // STE.PRIVCFG / INSTCFG replace the incoming privilege / instruction attributes. INSTCFG
 // applies to reads only: a write is always a data access.
 AccessAttrs applyStreamOverrides(AccessAttrs a, uint8_t privcfg, uint8_t instcfg) {
-  if (privcfg == ste::PRIVCFG_UNPRIV) a.priv = false;
-  if (privcfg == ste::PRIVCFG_PRIV) a.priv = true;
-  if (instcfg == ste::INSTCFG_DATA) a.instr = false;
-  if (instcfg == ste::INSTCFG_INSTR) a.instr = true;
+  // The overriding values 2 and 3 set the attribute to their bit 0 (one test each on a TLB hit).
+  static_assert(ste::PRIVCFG_UNPRIV == 2 && ste::PRIVCFG_PRIV == 3 && ste::INSTCFG_DATA == 2 &&
+                ste::INSTCFG_INSTR == 3);
+  if ((privcfg | 1) == 3) a.priv = privcfg & 1;
+  if ((instcfg | 1) == 3) a.instr = instcfg & 1;
   if (a.write) a.instr = false;
   return a;
 }
 
-// A TLB hit applied to r: where it was served, the output address and permission, and the
-// permission fault to raise (if any) with the effective attributes it is reported with.
-struct HitCheck {
-  EventId perm = EventId::None;
-  bool s2 = false;  // a stage-2 permission fault
-  AccessAttrs eff;
-};
-
-__attribute__((always_inline)) inline HitCheck applyHit(const TranslationRequest& req,
-                                                        const TlbEntry& e, TranslationResult& r,
-                                                        Tick now, ServedBy by, SmmuStats& stats) {
-  HitCheck c;
+// A TLB hit applied to r, in two parts. Timing: where it was served, and the wait for a fill
+// still in flight.
+__attribute__((always_inline)) inline void applyHitTiming(const TlbEntry& e, TranslationResult& r,
+                                                          Tick now, ServedBy by,
+                                                          SmmuStats& stats) {
   r.servedBy = by;
   if (e.readyAt > now + r.latency) {  // the fill is still in flight: wait for that walk
     ++stats.tlbHitsUnderFill;
     r.latency = e.readyAt - now;
     r.servedBy = ServedBy::Coalesced;
   }
+}
+
+// Translation: the output address, level and permission. Returns the permission fault to raise
+// (EventId::None: none); s2 tells whether stage 2 raised it. A function of the entry and the
+// request's address and attributes only.
+__attribute__((always_inline)) inline EventId applyHitEntry(const TranslationRequest& req,
+                                                            const TlbEntry& e,
+                                                            TranslationResult& r,
+                                                            SmmuStats& stats, bool& s2) {
+  s2 = false;
   r.level = e.level;
   if (e.bypass) {
     ++stats.bypassed;
     r.pa = req.iova;
     r.writable = true;
     r.level = 0;
-    return c;
+    return EventId::None;
   }
-  S1WalkConfig pc;
-  pc.wxn = e.wxn;
-  pc.uwxn = e.uwxn;
-  pc.pan = e.pan;
-  c.eff = applyStreamOverrides(req.acc, e.privcfg, e.instcfg);
+  const AccessAttrs eff = applyStreamOverrides(req.acc, e.privcfg, e.instcfg);
   const bool hasS1 = e.stages != 2, hasS2 = e.stages != 1;
   r.writable = (!hasS1 || !e.attrs.readOnly) && (!hasS2 || e.attrs.s2Write);
   r.pa = e.paBase + (req.iova - e.vaBase);
   if (hasS1) {
-    c.perm = checkPermission(e.attrs, pc, c.eff);
-    if (c.perm != EventId::None) return c;
+    // checkPermission with the entry's context flags (inline: no S1WalkConfig to build).
+    const EventId perm = checkS1Permission(e.attrs, e.wxn, e.uwxn, e.pan, eff);
+    if (perm != EventId::None) return perm;
   }
   if (hasS2) {
-    c.perm = checkS2Permission(e.attrs, S2WalkConfig{}, c.eff);
-    c.s2 = c.perm != EventId::None;
+    // A hit checks stage 2 as a default S2WalkConfig does: without XNX.
+    const EventId perm = checkS2Permission(e.attrs, S2WalkConfig{}.xnx, eff);
+    s2 = perm != EventId::None;
+    return perm;
   }
-  return c;
+  return EventId::None;
 }
 
-// The result of a hit that faults: `fault` is SmmuCore::fault.
+// The request's access attributes as a number 0..7 (the hit memo keeps which ones passed).
+inline unsigned accBits(const AccessAttrs& a) {
+  return unsigned(a.write) | unsigned(a.priv) << 1 | unsigned(a.instr) << 2;
+}
+
+// The result of a hit that faults (perm from applyHit), reported with the effective attributes:
+// `fault` is SmmuCore::fault.
 template <class Fault>
-TranslationResult raiseHitFault(const TranslationRequest& req, const TlbEntry& e,
-                                const HitCheck& c, const TranslationResult& r, Fault fault) {
+TranslationResult raiseHitFault(const TranslationRequest& req, const TlbEntry& e, EventId perm,
+                                bool s2, const TranslationResult& r, Fault fault) {
   TranslationRequest ev = req;
-  ev.acc = c.eff;
-  if (c.s2) return fault(ev, c.perm, e.s2Record, r, e.stages == 2 ? req.iova : 0, evt::CLASS_IN,
-                         true);
-  return fault(ev, c.perm, e.recordFaults, r, 0, evt::CLASS_IN, false);
+  ev.acc = applyStreamOverrides(req.acc, e.privcfg, e.instcfg);
+  if (s2) return fault(ev, perm, e.s2Record, r, e.stages == 2 ? req.iova : 0, evt::CLASS_IN, true);
+  return fault(ev, perm, e.recordFaults, r, 0, evt::CLASS_IN, false);
 }
 
 
@@ -120,6 +128,7 @@ SmmuCore::SmmuCore(const SmmuConfig& cfg, PhysMemIf& mem, std::unique_ptr<TlbIf>
   idr_ = cfg_.features.toIdr();
   if (!tlb_)
     tlb_ = std::make_unique<SetAssocTlb>(cfg_.tlbEntries, cfg_.tlbWays, cfg_.tlbPolicy, cfg_.seed);
+  defaultTlb_ = dynamic_cast<SetAssocTlb*>(tlb_.get());
   if (!cc_)
     cc_ = std::make_unique<SetAssocConfigCache>(cfg_.configCacheEntries, cfg_.configCacheWays,
                                                 cfg_.configCachePolicy, cfg_.seed);
@@ -140,6 +149,8 @@ SmmuCore::SmmuCore(const SmmuConfig& cfg, PhysMemIf& mem, std::unique_ptr<TlbIf>
   tlbPorts_.resize(cfg_.tlbLookupSlots);
   configPorts_.resize(cfg_.configLookupSlots);
   walkCachePorts_.resize(cfg_.walkCacheLookupSlots);
+  utlbLookupPs_ = Tick(cfg_.timing.utlbLookupCycles) * cfg_.timing.clockPeriodPs;
+  tlbLookupPs_ = Tick(cfg_.timing.tlbLookupCycles) * cfg_.timing.clockPeriodPs;
 }
 
 std::string_view servedByName(ServedBy s) {
@@ -157,8 +168,8 @@ std::string_view servedByName(ServedBy s) {
 
 namespace {
 // A port's micro TLB, created on the port's first translation (out of the hit path).
-__attribute__((noinline)) TlbIf* makeUtlb(std::vector<std::unique_ptr<TlbIf>>& utlbs,
-                                          const SmmuConfig& cfg, uint32_t port) {
+__attribute__((noinline)) SetAssocTlb* makeUtlb(std::vector<std::unique_ptr<SetAssocTlb>>& utlbs,
+                                                const SmmuConfig& cfg, uint32_t port) {
   if (port >= utlbs.size()) utlbs.resize(size_t(port) + 1);
   auto& u = utlbs[port];
   if (!u)
@@ -168,10 +179,22 @@ __attribute__((noinline)) TlbIf* makeUtlb(std::vector<std::unique_ptr<TlbIf>>& u
 }
 }  // namespace
 
-inline TlbIf* SmmuCore::utlbFor(uint32_t port) {
+inline SetAssocTlb* SmmuCore::utlbFor(uint32_t port) {
   if (cfg_.utlbEntries == 0) return nullptr;
   if (port < utlbs_.size() && utlbs_[port]) return utlbs_[port].get();
   return makeUtlb(utlbs_, cfg_, port);
+}
+
+namespace {
+__attribute__((noinline)) const TlbEntry* lookupVirtual(TlbIf& tlb, uint32_t sid, uint32_t ssid,
+                                                        bool ssv, uint64_t va) {
+  return tlb.lookup(TlbLookupKey{sid, ssid, ssv, va});
+}
+}  // namespace
+
+inline const TlbEntry* SmmuCore::lookupTlb(uint32_t sid, uint32_t ssid, bool ssv, uint64_t va) {
+  if (defaultTlb_) return defaultTlb_->find(TlbLookupKey{sid, ssid, ssv, va});
+  return lookupVirtual(*tlb_, sid, ssid, ssv, va);
 }
 
 // Applies an invalidation to the main TLB and every micro TLB; returns the entries removed.
@@ -531,88 +554,129 @@ TranslationResult SmmuCore::fault(const TranslationRequest& req, EventId id, boo
   return r;
 }
 
-TranslationResult SmmuCore::translate(const TranslationRequest& reqIn, Tick now) {
-  ++stats_.translations;
-  // Without a substream the SSID plays no part (a copy only when it has to be cleared: the
-  // caller has just written the request field by field).
-  TranslationRequest cleared;
-  const TranslationRequest* rq = &reqIn;
-  if (!reqIn.ssv && reqIn.ssid != 0) {
-    cleared = reqIn;
-    cleared.ssid = 0;
-    rq = &cleared;
-  }
-  const TranslationRequest& req = *rq;
+__attribute__((noinline)) TranslationResult SmmuCore::translateWithoutSsid(
+    const TranslationRequest& reqIn, Tick now) {
+  TranslationRequest cleared = reqIn;
+  cleared.ssid = 0;
+  return translate(cleared, now);
+}
 
-  // Each path builds its result in place (one named result per lambda, returned as a prvalue):
-  // no copy of the struct right after its fields were written.
-  // SMMU disabled: global bypass attributes decide (no translation, no event).
-  auto disabled = [&] {
-    TranslationResult r;
-    if (gbpa_ & reg::GBPA_ABORT) {
-      ++stats_.aborted;
-      r.outcome = Outcome::Abort;
-      r.servedBy = ServedBy::Abort;
-      return r;
-    }
-    ++stats_.bypassed;
-    r.pa = req.iova;
-    r.writable = true;
-    r.servedBy = ServedBy::Bypass;
+// SMMU disabled: global bypass attributes decide (no translation, no event).
+__attribute__((noinline)) TranslationResult SmmuCore::translateDisabled(
+    const TranslationRequest& req) {
+  TranslationResult r;
+  if (gbpa_ & reg::GBPA_ABORT) {
+    ++stats_.aborted;
+    r.outcome = Outcome::Abort;
+    r.servedBy = ServedBy::Abort;
     return r;
-  };
-  // A TBU translation slot is held from acceptance to the response.
-  auto enabled = [&] {
-    const ResourcePool::Grant slot = xlate_.acquire(now);
-    TranslationResult r = translateEnabled(req, now, slot.start - now);
-    xlate_.release(slot, now + r.latency);
-    return r;
-  };
-  if (!(cr0_ & reg::CR0_SMMUEN)) return disabled();
-  return enabled();
+  }
+  ++stats_.bypassed;
+  r.pa = req.iova;
+  r.writable = true;
+  r.servedBy = ServedBy::Bypass;
+  return r;
 }
 
 // The hit path works on one TranslationResult in place, the caller's return slot (noinline
 // keeps it there: inlined, GCC splits r into registers and reassembles it with partial stores
-// and wide loads, whose store-forwarding stalls cost more than the rest of a TLB hit).
+// and wide loads, whose store-forwarding stalls cost more than the rest of a TLB hit). What
+// only a miss or a fault needs is out of line, so that a hit runs straight through.
 __attribute__((noinline)) TranslationResult SmmuCore::translateEnabled(
-    const TranslationRequest& req, Tick now, Tick queued) {
-  const SmmuTiming& tm = cfg_.timing;
-  const Tick clk = tm.clockPeriodPs;
+    const TranslationRequest& req, Tick now) {
+  // A TBU translation slot is held from acceptance to the response.
+  const ResourcePool::Grant slot = xlate_.acquire(now);
   TranslationResult r;
-  r.latency = queued;
+  r.latency = slot.start - now;
   // (ssid is 0 without ssv already; the condition keeps GCC from loading sid and ssid, which the
   // caller has just stored separately, as one 8-byte word: a store-forwarding stall.)
-  const TlbLookupKey key{req.sid, req.ssv ? req.ssid : 0u, req.ssv, req.iova};
+  const uint32_t sid = req.sid, ssid = req.ssv ? req.ssid : 0u;
+  const bool ssv = req.ssv;
+  const uint64_t va = req.iova;
 
-  // TBU: the port's micro TLB, then the main TLB.
-  const TlbEntry* e = nullptr;
+  // TBU: the port's micro TLB, then the main TLB. The hit: its entry, the TLB that gave it
+  // (nullptr: a TLB of another type than SetAssocTlb) and where it was served.
+  const TlbEntry* e;
+  const SetAssocTlb* from = nullptr;
   ServedBy by = ServedBy::Tlb;
-  TlbIf* utlb = utlbFor(req.port);
-  if (utlb) {
-    r.latency += Tick(tm.utlbLookupCycles) * clk;
-    ++stats_.utlbLookups;
-    if ((e = utlb->lookup(key))) {
-      ++stats_.utlbHits;
-      by = ServedBy::Utlb;
-    }
-  }
-  if (!e) {
-    lookupThrough(tlbPorts_, now, r.latency, Tick(tm.tlbLookupCycles) * clk);
+  if (cfg_.utlbEntries == 0) {
+    lookupThrough(tlbPorts_, now, r.latency, tlbLookupPs_);
     ++stats_.tlbLookups;
-    if ((e = tlb_->lookup(key))) {
+    if ((e = lookupTlb(sid, ssid, ssv, va))) {
       ++stats_.tlbHits;
-      if (utlb) utlb->insert(*e);
+      from = defaultTlb_;
     }
+  } else {
+    e = lookupMicroThenMain(req.port, sid, ssid, ssv, va, now, r, from, by);
   }
+  if (e) [[likely]] {
+    applyHitTiming(*e, r, now, by, stats_);
+    // The entry of the memo, unchanged, with attributes it passed with: the same translation.
+    const HitMemo& m = hitMemo_;
+    const unsigned acc = accBits(req.acc);
+    if (e == m.entry && from == m.tlb && m.tlb->changes() == m.changes &&
+        (m.passed >> acc & 1)) {
+      if (m.bypass) ++stats_.bypassed;
+      r.level = m.level;
+      r.writable = m.writable;
+      r.pa = req.iova + m.paMinusIova;
+    } else {
+      checkHit(req, *e, from, r);
+    }
+  } else {
+    r = miss(req, now, r);
+  }
+  xlate_.release(slot, now + r.latency);
+  return r;
+}
+
+// With micro TLBs: the port's, then (on a miss) the main TLB, whose hit fills the micro TLB.
+__attribute__((noinline)) const TlbEntry* SmmuCore::lookupMicroThenMain(
+    uint32_t port, uint32_t sid, uint32_t ssid, bool ssv, uint64_t va, Tick now,
+    TranslationResult& r, const SetAssocTlb*& from, ServedBy& by) {
+  SetAssocTlb* utlb = utlbFor(port);
+  r.latency += utlbLookupPs_;
+  ++stats_.utlbLookups;
+  if (const TlbEntry* e = utlb->find(TlbLookupKey{sid, ssid, ssv, va})) {
+    ++stats_.utlbHits;
+    by = ServedBy::Utlb;
+    from = utlb;
+    return e;
+  }
+  lookupThrough(tlbPorts_, now, r.latency, tlbLookupPs_);
+  ++stats_.tlbLookups;
+  const TlbEntry* e = lookupTlb(sid, ssid, ssv, va);
   if (e) {
-    const HitCheck c = applyHit(req, *e, r, now, by, stats_);
-    if (c.perm != EventId::None)
-      r = raiseHitFault(req, *e, c, r, [this](auto&&... a) { return fault(a...); });
-    return r;
+    ++stats_.tlbHits;
+    from = defaultTlb_;
+    utlb->insert(*e);
   }
+  return e;
+}
+
+// A hit the memo does not cover: the entry's translation and permission check, then the memo
+// (for a hit that passes) or the fault.
+__attribute__((noinline)) void SmmuCore::checkHit(const TranslationRequest& req,
+                                                  const TlbEntry& e, const SetAssocTlb* from,
+                                                  TranslationResult& r) {
+  HitMemo& m = hitMemo_;
+  const unsigned acc = accBits(req.acc);
+  bool s2 = false;
+  const EventId perm = applyHitEntry(req, e, r, stats_, s2);
+  if (perm != EventId::None) {
+    r = raiseHitFault(req, e, perm, s2, r, [this](auto&&... a) { return fault(a...); });
+  } else if (&e == m.entry && from == m.tlb && m.tlb->changes() == m.changes) {
+    m.passed |= uint8_t(1u << acc);
+  } else if (from && hitMemoOn_) {
+    m = HitMemo{&e,      from,       from->changes(), uint8_t(1u << acc),
+                e.bypass, r.writable, r.level,         r.pa - req.iova};
+  }
+}
+
+__attribute__((noinline)) TranslationResult SmmuCore::miss(const TranslationRequest& req, Tick now,
+                                                           TranslationResult r) {
   ++stats_.tlbMisses;
-  r.latency += Tick(tm.walkerIssueCycles) * clk;
+  r.latency += Tick(cfg_.timing.walkerIssueCycles) * cfg_.timing.clockPeriodPs;
   // TCU: a walker slot is held for the configuration fetch and the table walk.
   const ResourcePool::Grant g = ptw_.acquire(now + r.latency);
   r.latency = g.start - now;
@@ -623,9 +687,11 @@ __attribute__((noinline)) TranslationResult SmmuCore::translateEnabled(
 
 TranslationResult SmmuCore::hit(const TranslationRequest& req, const TlbEntry& e,
                                 TranslationResult r, Tick now, ServedBy by) {
-  const HitCheck c = applyHit(req, e, r, now, by, stats_);
-  if (c.perm == EventId::None) return r;
-  return raiseHitFault(req, e, c, r, [this](auto&&... a) { return fault(a...); });
+  applyHitTiming(e, r, now, by, stats_);
+  bool s2 = false;
+  const EventId perm = applyHitEntry(req, e, r, stats_, s2);
+  if (perm == EventId::None) return r;
+  return raiseHitFault(req, e, perm, s2, r, [this](auto&&... a) { return fault(a...); });
 }
 
 TranslationResult SmmuCore::walk(const TranslationRequest& req, Tick now, TranslationResult r) {

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "arch/Event.h"
+#include "arch/Registers.h"
 #include "arch/Types.h"
 #include "mem/PhysMem.h"
 #include "smmu/SmmuConfig.h"
@@ -52,6 +53,7 @@ struct TranslationResult {
 #include "arch/Command.h"
 #include "arch/QueueIndex.h"
 #include "cache/ConfigCacheIf.h"
+#include "cache/Tlb.h"
 #include "cache/TlbIf.h"
 #include "cache/InflightWalkTable.h"
 #include "cache/WalkCache.h"
@@ -108,7 +110,20 @@ class SmmuCore {
   Tick processCommands(unsigned maxCommands = ~0u);
 
   // Translates one transaction at simulated time `now` (used for hits on in-flight fills).
-  TranslationResult translate(const TranslationRequest& req, Tick now = 0);
+  // Inline: the SystemC wrapper calls the hit path directly.
+  TranslationResult translate(const TranslationRequest& req, Tick now = 0) {
+    // Without a substream the SSID plays no part (a copy only when it has to be cleared: the
+    // caller has just written the request field by field; out of line, so that the usual call
+    // does not build the copy).
+    if (req.ssid != 0 && !req.ssv) [[unlikely]]
+      return translateWithoutSsid(req, now);
+    ++stats_.translations;
+    // Each path builds its result in place, in the caller's return slot (a call returning a
+    // prvalue): no copy of the struct right after its fields were written.
+    if (!(cr0_ & reg::CR0_SMMUEN)) [[unlikely]]
+      return translateDisabled(req);
+    return translateEnabled(req, now);
+  }
 
   // Records an event in the event queue (if enabled and not full). Returns true if written.
   bool recordEvent(const EventRecord& r, Tick* lat = nullptr);
@@ -129,6 +144,12 @@ class SmmuCore {
   const ResourcePool& walkCacheLookupSlots() const { return walkCachePorts_; }
   ConfigCacheIf& configCache() { return *cc_; }
   uint64_t unknownRegisterAccesses() const { return unknownRegs_; }
+  // The hit memo (see HitMemo), on by default. Off, every TLB hit checks its entry: the
+  // reference the memo is tested against.
+  void setHitMemo(bool on) {
+    hitMemoOn_ = on;
+    hitMemo_ = HitMemo{};
+  }
 
  private:
   struct Context;  // resolved configuration of a stream context (see SmmuCore.cpp)
@@ -140,13 +161,26 @@ class SmmuCore {
   TranslationResult fault(const TranslationRequest& req, EventId id, bool record,
                           TranslationResult r, uint64_t addr2 = 0, uint8_t cls = 0,
                           bool s2 = false);
-  TranslationResult translateEnabled(const TranslationRequest& req, Tick now, Tick queued);
+  TranslationResult translateWithoutSsid(const TranslationRequest& req, Tick now);
+  TranslationResult translateDisabled(const TranslationRequest& req);
+  TranslationResult translateEnabled(const TranslationRequest& req, Tick now);
+  TranslationResult miss(const TranslationRequest& req, Tick now, TranslationResult r);
+  // The micro TLB, then the main TLB: the entry hit (nullptr: a miss), the TLB that gave it
+  // (from; nullptr: a TLB of another type than SetAssocTlb) and where it was served (by).
+  const TlbEntry* lookupMicroThenMain(uint32_t port, uint32_t sid, uint32_t ssid, bool ssv,
+                                      uint64_t va, Tick now, TranslationResult& r,
+                                      const SetAssocTlb*& from, ServedBy& by);
+  void checkHit(const TranslationRequest& req, const TlbEntry& e, const SetAssocTlb* from,
+                TranslationResult& r);
   TranslationResult hit(const TranslationRequest& req, const TlbEntry& e, TranslationResult r,
                         Tick now, ServedBy by);
   TranslationResult walk(const TranslationRequest& req, Tick now, TranslationResult r);
   TranslationResult walkS2Only(const TranslationRequest& req, Tick now, TranslationResult r,
                                const Ste& s, const struct S2WalkConfig& s2cfg, TlbIf* utlb);
-  TlbIf* utlbFor(uint32_t port);
+  SetAssocTlb* utlbFor(uint32_t port);
+  // A lookup in the main TLB; inlined, without the virtual call, when it is the default one
+  // (the key's fields in registers: a key in memory only for the virtual call).
+  const TlbEntry* lookupTlb(uint32_t sid, uint32_t ssid, bool ssv, uint64_t va);
   // Writes a walked translation to the main and micro TLBs (its contiguous span, if enabled).
   void fillTlbs(TlbEntry& fill, const struct WalkResult& w, TlbIf* utlb);
   unsigned s2WalkCacheHits() const;
@@ -156,8 +190,9 @@ class SmmuCore {
   SmmuConfig cfg_;
   PhysMemIf& mem_;
   std::unique_ptr<TlbIf> tlb_;
+  SetAssocTlb* defaultTlb_ = nullptr;  // tlb_ when it is a SetAssocTlb (the hit path's fast call)
   std::unique_ptr<ConfigCacheIf> cc_;
-  std::vector<std::unique_ptr<TlbIf>> utlbs_;  // per port, created on first use
+  std::vector<std::unique_ptr<SetAssocTlb>> utlbs_;  // per port, created on first use
   std::unique_ptr<WalkCache> walkCache_;
   std::unique_ptr<WalkCache> s2WalkCache_;
   InflightWalkTable inflight_;
@@ -165,7 +200,25 @@ class SmmuCore {
   ResourcePool ptw_;    // TCU walker slots
   ResourcePool xlate_;  // TBU translation slots
   ResourcePool tlbPorts_, configPorts_, walkCachePorts_;  // lookup slots (bandwidth)
+  // The entry of the last TLB hit that passed its permission check, with what it gave: the
+  // same entry, unchanged (its TLB's changes() count is the same), gives the same output
+  // address, level and writability, and passes again with the access attributes it passed with
+  // (the wait for a fill in flight depends on the time: it is checked on every hit). Only
+  // entries of SetAssocTlbs (whose changes are counted) are kept.
+  struct HitMemo {
+    const TlbEntry* entry = nullptr;
+    const SetAssocTlb* tlb = nullptr;
+    uint64_t changes = 0;  // tlb->changes() when it was kept
+    uint8_t passed = 0;    // bit n: attributes n (write | priv << 1 | instr << 2) passed
+    bool bypass = false;
+    bool writable = false;
+    uint8_t level = 0;
+    uint64_t paMinusIova = 0;  // the output address minus the input address (mod 2^64)
+  };
+  HitMemo hitMemo_;
+  bool hitMemoOn_ = true;
   SmmuFeatures::Idr idr_{};
+  Tick utlbLookupPs_ = 0, tlbLookupPs_ = 0;  // the lookup latencies (cycles x clock period)
   SmmuStats stats_;
   uint64_t unknownRegs_ = 0;
 

@@ -165,29 +165,7 @@ bool S1WalkConfig::fromCd(const ContextDescriptor& cd, const SmmuFeatures& f, S1
 }
 
 EventId checkPermission(const LeafAttrs& a, const S1WalkConfig& cfg, const AccessAttrs& acc) {
-  // Arm ARM stage-1 EL1&0 permission model, from AP[2:1] (after APTable):
-  //   AP[2:1] 00 priv RW / user none, 01 RW / RW, 10 RO / none, 11 RO / RO.
-  const bool userR = a.el0;
-  const bool userW = a.el0 && !a.readOnly;
-  const bool privW = !a.readOnly;
-  if (acc.instr) {
-    bool xn;
-    if (acc.priv) {
-      // Every EL0-writable region is PXN in VMSAv8-64 (so UWXN adds nothing here).
-      xn = a.pxn || userW || (cfg.wxn && privW) || (cfg.uwxn && userW);
-    } else {
-      xn = a.uxn || (cfg.wxn && userW);
-    }
-    return xn ? EventId::F_PERMISSION : EventId::None;
-  }
-  if (acc.priv) {
-    if (cfg.pan && userR) return EventId::F_PERMISSION;  // PAN: no privileged data access
-    if (acc.write && !privW) return EventId::F_PERMISSION;
-    return EventId::None;
-  }
-  if (!userR) return EventId::F_PERMISSION;
-  if (acc.write && !userW) return EventId::F_PERMISSION;
-  return EventId::None;
+  return checkS1Permission(a, cfg.wxn, cfg.uwxn, cfg.pan, acc);
 }
 
 WalkResult walkStage1(const S1WalkConfig& cfg, uint64_t va, const AccessAttrs& acc,

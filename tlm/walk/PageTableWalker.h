@@ -141,6 +141,35 @@ WalkResult walkStage1(const S1WalkConfig& cfg, uint64_t va, const AccessAttrs& a
 // AP[2:1], UXN/PXN, WXN, PAN). Returns EventId::None or EventId::F_PERMISSION.
 EventId checkPermission(const LeafAttrs& a, const S1WalkConfig& cfg, const AccessAttrs& acc);
 
+// checkPermission with the walk configuration's only inputs, cfg.wxn, cfg.uwxn and cfg.pan, given
+// directly: inline, for a TLB hit (whose entry keeps those flags, not a whole configuration).
+inline EventId checkS1Permission(const LeafAttrs& a, bool wxn, bool uwxn, bool pan,
+                                 const AccessAttrs& acc) {
+  // Arm ARM stage-1 EL1&0 permission model, from AP[2:1] (after APTable):
+  //   AP[2:1] 00 priv RW / user none, 01 RW / RW, 10 RO / none, 11 RO / RO.
+  const bool userR = a.el0;
+  const bool userW = a.el0 && !a.readOnly;
+  const bool privW = !a.readOnly;
+  if (acc.instr) {
+    bool xn;
+    if (acc.priv) {
+      // Every EL0-writable region is PXN in VMSAv8-64 (so UWXN adds nothing here).
+      xn = a.pxn || userW || (wxn && privW) || (uwxn && userW);
+    } else {
+      xn = a.uxn || (wxn && userW);
+    }
+    return xn ? EventId::F_PERMISSION : EventId::None;
+  }
+  if (acc.priv) {
+    if (pan && userR) return EventId::F_PERMISSION;  // PAN: no privileged data access
+    if (acc.write && !privW) return EventId::F_PERMISSION;
+    return EventId::None;
+  }
+  if (!userR) return EventId::F_PERMISSION;
+  if (acc.write && !userW) return EventId::F_PERMISSION;
+  return EventId::None;
+}
+
 // Geometry helpers: for a granule and input size, the start level and the bits per level.
 struct WalkGeometry {
   unsigned granuleShift;  // 12, 14, 16

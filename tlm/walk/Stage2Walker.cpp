@@ -151,22 +151,7 @@ bool S2WalkConfig::fromSte(const Ste& s, const SmmuFeatures& f, S2WalkConfig& ou
 }
 
 EventId checkS2Permission(const LeafAttrs& a, const S2WalkConfig& cfg, const AccessAttrs& acc) {
-  if (acc.instr) {
-    bool xn;
-    if (cfg.xnx) {
-      switch (a.s2xn & 3) {
-        case 0: xn = false; break;
-        case 1: xn = acc.priv; break;   // not executable at EL1
-        case 2: xn = true; break;
-        default: xn = !acc.priv; break;  // not executable at EL0
-      }
-    } else {
-      xn = (a.s2xn & 2) != 0;
-    }
-    return xn ? EventId::F_PERMISSION : EventId::None;
-  }
-  const bool ok = acc.write ? a.s2Write : a.s2Read;
-  return ok ? EventId::None : EventId::F_PERMISSION;
+  return checkS2Permission(a, cfg.xnx, acc);
 }
 
 WalkResult walkStage2(const S2WalkConfig& cfg, uint64_t ipa, const AccessAttrs& accIn,

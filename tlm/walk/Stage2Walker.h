@@ -83,6 +83,27 @@ WalkResult walkStage2Only(const S2WalkConfig& cfg, uint64_t input, const AccessA
 // 11 not at EL0 (unprivileged); without xnx only XN[1] counts. EventId::None or F_PERMISSION.
 EventId checkS2Permission(const LeafAttrs& a, const S2WalkConfig& cfg, const AccessAttrs& acc);
 
+// checkS2Permission with its only configuration input, cfg.xnx, given directly: inline, for a TLB
+// hit (whose entry has no stage-2 configuration to pass).
+inline EventId checkS2Permission(const LeafAttrs& a, bool xnx, const AccessAttrs& acc) {
+  if (acc.instr) {
+    bool xn;
+    if (xnx) {
+      switch (a.s2xn & 3) {
+        case 0: xn = false; break;
+        case 1: xn = acc.priv; break;   // not executable at EL1
+        case 2: xn = true; break;
+        default: xn = !acc.priv; break;  // not executable at EL0
+      }
+    } else {
+      xn = (a.s2xn & 2) != 0;
+    }
+    return xn ? EventId::F_PERMISSION : EventId::None;
+  }
+  const bool ok = acc.write ? a.s2Write : a.s2Read;
+  return ok ? EventId::None : EventId::F_PERMISSION;
+}
+
 // Whether a stage-2 MemAttr[3:0] is a Device type (without FWB: MemAttr[3:2] == 0b00; with FWB:
 // MemAttr[2] == 0).
 bool s2MemAttrIsDevice(uint8_t memAttr, bool fwb);
