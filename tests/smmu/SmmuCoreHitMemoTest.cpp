@@ -32,8 +32,9 @@ struct Rand {
 // The pages the traffic uses: kIova (rw), kIovaRo (ro), A (privileged only), B (never
 // executable), and 4 more rw pages (mapMore).
 const uint64_t kPageA = kIova + 0x3000, kPageB = kIova + 0x4000;
-const std::vector<uint64_t> kPages = {kIova,          kIovaRo,        kPageA,         kPageB,
-                                      kIova + 0x6000, kIova + 0x7000, kIova + 0x8000, kIova + 0x9000};
+const std::vector<uint64_t> kPages = {kIova,          kIovaRo,        kPageA,
+                                      kPageB,         kIova + 0x6000, kIova + 0x7000,
+                                      kIova + 0x8000, kIova + 0x9000};
 
 struct Rig {
   SparseMemory mem{100 * kPsPerNs};

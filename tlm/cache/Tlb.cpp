@@ -37,22 +37,28 @@ const TlbEntry* SetAssocTlb::probe(uint32_t sid, uint32_t ssid, bool ssv, uint64
       const Tag& t = tags_[base + w];
       if (t.meta == meta && t.vaBase == vaBase && t.ctx == ctx) {
         ++stats_.hits;
-        policy_->touch(set, w);
+        const TlbEntry* e = &entries_[base + w];
         // The memo, when this is the smallest size present (the first probed: m is then
-        // still the whole mask).
-        const bool smallest = m == shiftMask_;
-        last_ = memoOn_ && smallest ? &entries_[base + w] : nullptr;
+        // still the whole mask). Kept before the policy's (virtual) call, so that nothing has
+        // to be reloaded or saved across it.
+        last_ = memoOn_ && m == shiftMask_ ? e : nullptr;
         lastVaBase_ = vaBase;
         lastMask_ = ~((uint64_t(1) << shift) - 1);
         lastSid_ = sid;
         lastSsid_ = ssv ? ssid : 0u;
         lastSsv_ = ssv;
-        return &entries_[base + w];
+        policy_->touch(set, w);
+        return e;
       }
     }
   }
   ++stats_.misses;
   return nullptr;
+}
+
+// Through the interface: find() with the probe inlined (one call, as before the memo).
+__attribute__((flatten)) const TlbEntry* SetAssocTlb::lookup(const TlbLookupKey& key) {
+  return find(key);
 }
 
 void SetAssocTlb::insert(const TlbEntry& e) {

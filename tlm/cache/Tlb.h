@@ -37,12 +37,13 @@ class SetAssocTlb final : public TlbIf {
   // policy name.
   SetAssocTlb(unsigned entries, unsigned ways, std::string_view policy = "lru", uint64_t seed = 0);
 
-  const TlbEntry* lookup(const TlbLookupKey& key) override { return find(key); }
+  const TlbEntry* lookup(const TlbLookupKey& key) override;  // find(), probe inlined
   // lookup() without the virtual call, inlined into callers that know the type (SmmuCore).
   const TlbEntry* find(const TlbLookupKey& key) {
     ++stats_.lookups;
-    if (last_ && key.sid == lastSid_ && key.ssv == lastSsv_ &&
-        (key.ssv ? key.ssid : 0u) == lastSsid_ && (key.va & lastMask_) == lastVaBase_) {
+    // The page first: it tells a lookup elsewhere at once.
+    if ((key.va & lastMask_) == lastVaBase_ && last_ && key.sid == lastSid_ &&
+        key.ssv == lastSsv_ && (key.ssv ? key.ssid : 0u) == lastSsid_) {
       ++stats_.hits;
       return last_;
     }

@@ -108,8 +108,8 @@ inline unsigned accBits(const AccessAttrs& a) {
   return unsigned(a.write) | unsigned(a.priv) << 1 | unsigned(a.instr) << 2;
 }
 
-// The result of a hit that faults (perm from applyHit), reported with the effective attributes:
-// `fault` is SmmuCore::fault.
+// The result of a hit that faults (perm from applyHitEntry), reported with the effective
+// attributes: `fault` is SmmuCore::fault.
 template <class Fault>
 TranslationResult raiseHitFault(const TranslationRequest& req, const TlbEntry& e, EventId perm,
                                 bool s2, const TranslationResult& r, Fault fault) {
