@@ -158,3 +158,30 @@ TEST(System, MemoryChannelsAddQueueingUnderLoad) {
             free["totals"]["latency_ns"]["mean"].get<double>());
   EXPECT_GT(busy["totals"]["memory_channels"]["waited"].get<uint64_t>(), 0u);
 }
+
+TEST(System, WalkSharingAndLookupSlotsShowInTheStats) {
+  // One device, each 4 KiB access a new page of one L3 table, 4 in flight: without sharing,
+  // every walk reads its 4 levels; with walk-prefix coalescing, walks join the walks in flight
+  // at their tables (fewer reads per walk). The first 4 misses arrive together: 3 of them wait
+  // for the first one's config fetch.
+  Scenario s = oneDevice();
+  applyOverride(s, "devices[0].access_bytes=4096");
+  applyOverride(s, "devices[0].footprint_bytes=256KiB");
+  applyOverride(s, "devices[0].outstanding=4");
+  applyOverride(s, "devices[0].think_ns=0");
+  applyOverride(s, "smmus[0].ptw_slots=4");
+  const auto plain = runInChild(s);
+  EXPECT_EQ(plain["smmus"][0]["memory_accesses_per_walk"].get<double>(), 4.0);
+  EXPECT_EQ(plain["smmus"][0]["walk_joins"].get<uint64_t>(), 0u);
+  EXPECT_EQ(plain["smmus"][0]["config_hits_under_fill"].get<uint64_t>(), 3u);
+  EXPECT_FALSE(plain["smmus"][0].contains("lookup_slots"));
+  applyOverride(s, "smmus[0].walk_prefix_coalescing=true");
+  applyOverride(s, "smmus[0].tlb_lookup_slots=1");
+  const auto shared = runInChild(s);
+  EXPECT_EQ(shared["totals"]["completed"], plain["totals"]["completed"]);
+  EXPECT_EQ(shared["smmus"][0]["walks"], plain["smmus"][0]["walks"]);
+  EXPECT_GT(shared["smmus"][0]["walk_joins"].get<uint64_t>(), 0u);
+  EXPECT_LT(shared["smmus"][0]["memory_accesses_per_walk"].get<double>(), 4.0);
+  EXPECT_EQ(shared["smmus"][0]["lookup_slots"]["tlb"]["lookups"],
+            shared["smmus"][0]["tlb_lookups"]);
+}
