@@ -10,6 +10,14 @@ using Tick = uint64_t;      // simulated time in picoseconds, used by the pure l
 
 constexpr Tick kPsPerNs = 1000;
 
+// Something that becomes ready at `readyAt` (a fill, a fetch, a descriptor read in flight), met
+// at base + lat: if it is not ready yet, lat grows to reach it. Returns whether it waited.
+inline bool waitUntil(Tick readyAt, Tick base, Tick& lat) {
+  if (readyAt <= base + lat) return false;
+  lat = readyAt - base;
+  return true;
+}
+
 // Translation granule. Values are not the TG0 encoding (see ContextDescriptor.h for that).
 enum class Granule : uint8_t { k4K = 0, k16K = 1, k64K = 2 };
 

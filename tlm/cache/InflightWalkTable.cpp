@@ -22,10 +22,7 @@ void InflightWalkTable::begin(uint64_t ctx, Tick now) {
 }
 
 void InflightWalkTable::end(Tick doneAt) {
-  if (cur_) {
-    cur_->endAt = doneAt;
-    cur_->valid = cur_->stepMask != 0;
-  }
+  if (cur_) cur_->endAt = doneAt;
   cur_ = nullptr;
 }
 
@@ -40,7 +37,7 @@ bool InflightWalkTable::lookup(uint64_t va, unsigned range, const WalkGeometry& 
   }
   bool joined = false;
   for (const Record& r : records_) {
-    if (!r.valid || &r == cur_ || r.endAt <= now_ || r.ctx != ctx_ || r.range != range ||
+    if (!r.stepMask || &r == cur_ || r.endAt <= now_ || r.ctx != ctx_ || r.range != range ||
         r.granuleShift != geo.granuleShift || r.inputBits != geo.inputBits)
       continue;
     // The deepest table of that walk this address shares: the step after level l is shared by

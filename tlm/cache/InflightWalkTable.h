@@ -43,8 +43,7 @@ class InflightWalkTable : public WalkCacheHook {
     unsigned range = 0, granuleShift = 0, inputBits = 0;
     Tick endAt = 0;
     WalkStep steps[3];  // by the level of the table descriptor read (0..2)
-    uint8_t stepMask = 0;
-    bool valid = false;
+    uint8_t stepMask = 0;  // 0: an unused record (or a walk that read no table)
   };
   std::vector<Record> records_;
   size_t next_ = 0;    // ring position of the next walk

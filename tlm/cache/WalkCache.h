@@ -38,6 +38,7 @@ class WalkCache : public WalkCacheHook {
     uint64_t lookups = 0, hits = 0, fills = 0;
   };
   const std::array<LevelStats, 3>& stats() const { return stats_; }
+  uint64_t hits() const { return stats_[0].hits + stats_[1].hits + stats_[2].hits; }
   unsigned occupancy(int level) const;
 
  private:

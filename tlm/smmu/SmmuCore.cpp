@@ -62,9 +62,8 @@ __attribute__((always_inline)) inline void applyHitTiming(const TlbEntry& e, Tra
                                                           Tick now, ServedBy by,
                                                           SmmuStats& stats) {
   r.servedBy = by;
-  if (e.readyAt > now + r.latency) {  // the fill is still in flight: wait for that walk
+  if (waitUntil(e.readyAt, now, r.latency)) {  // the fill is still in flight: wait for its walk
     ++stats.tlbHitsUnderFill;
-    r.latency = e.readyAt - now;
     r.servedBy = ServedBy::Coalesced;
   }
 }
@@ -705,10 +704,7 @@ TranslationResult SmmuCore::walk(const TranslationRequest& req, Tick now, Transl
   if (ce) {
     ++stats_.configHits;
     // The entry of a fetch still in flight (another walk's): wait for that fetch.
-    if (ce->readyAt > now + r.latency) {
-      ++stats_.configHitsUnderFill;
-      r.latency = ce->readyAt - now;
-    }
+    if (waitUntil(ce->readyAt, now, r.latency)) ++stats_.configHitsUnderFill;
   } else {
     ++stats_.configMisses;
     fresh.sid = req.sid;
@@ -797,12 +793,11 @@ TranslationResult SmmuCore::walk(const TranslationRequest& req, Tick now, Transl
   ++stats_.walks;
   if (nested) ++stats_.nestedWalks;
   WalkCacheHook* hook = nullptr;
-  uint64_t wcHitsBefore = 0;
+  const uint64_t wcHitsBefore = walkCache_->hits(), s2HitsBefore = s2WalkCache_->hits();
   if (walkCache_->enabled()) {
     lookupThrough(walkCachePorts_, now, r.latency, Tick(tm.walkCacheLookupCycles) * clk);
     walkCache_->setContext(vmid, asid);
     hook = walkCache_.get();
-    for (const auto& l : walkCache_->stats()) wcHitsBefore += l.hits;
   }
   // Walk-prefix coalescing: the in-flight walks are consulted with (in front of) the walk cache.
   if (inflight_.enabled()) {
@@ -810,22 +805,13 @@ TranslationResult SmmuCore::walk(const TranslationRequest& req, Tick now, Transl
     inflight_.begin((uint64_t(vmid) << 16) | asid, now + r.latency);
     hook = &inflight_;
   }
-  const unsigned s2HitsBefore = s2WalkCacheHits();
   mem_.setTimeBase(now + r.latency);
   IpaCache::Translator s2t(*ipaCache_, s2cfg, mem_);
   const WalkResult w = nested ? walkNested(wc, req.iova, acc, mem_, s2t, hook)
                               : walkStage1(wc, req.iova, acc, mem_, hook);
   if (inflight_.enabled()) inflight_.end(now + r.latency + w.latency);
-  if (walkCache_->enabled()) {
-    uint64_t after = 0;
-    for (const auto& l : walkCache_->stats()) after += l.hits;
-    stats_.walkCacheHits += after - wcHitsBefore;
-  }
-  stats_.s2WalkCacheHits += s2WalkCacheHits() - s2HitsBefore;
-  if (w.joined) {
-    ++stats_.walkJoins;
-    stats_.walkJoinWait += w.joinWait;
-  }
+  stats_.walkCacheHits += walkCache_->hits() - wcHitsBefore;
+  countWalkSharing(w, s2HitsBefore);
   r.walkReads += w.reads;
   r.latency += w.latency;
   stats_.walkReads += w.reads;
@@ -862,10 +848,12 @@ TranslationResult SmmuCore::walk(const TranslationRequest& req, Tick now, Transl
   return r;
 }
 
-unsigned SmmuCore::s2WalkCacheHits() const {
-  unsigned n = 0;
-  for (const auto& l : s2WalkCache_->stats()) n += unsigned(l.hits);
-  return n;
+void SmmuCore::countWalkSharing(const WalkResult& w, uint64_t s2HitsBefore) {
+  stats_.s2WalkCacheHits += s2WalkCache_->hits() - s2HitsBefore;
+  if (w.joinWait) {
+    ++stats_.walkJoins;
+    stats_.walkJoinWait += w.joinWait;
+  }
 }
 
 void SmmuCore::fillTlbs(TlbEntry& fill, const WalkResult& w, TlbIf* utlb) {
@@ -890,7 +878,7 @@ TranslationResult SmmuCore::walkS2Only(const TranslationRequest& req, Tick now,
   ++stats_.walks;
   ++stats_.s2Walks;
   WalkCacheHook* hook = nullptr;
-  const unsigned s2HitsBefore = s2WalkCacheHits();
+  const uint64_t s2HitsBefore = s2WalkCache_->hits();
   if (s2WalkCache_->enabled()) {
     lookupThrough(walkCachePorts_, now, r.latency,
                   Tick(cfg_.timing.walkCacheLookupCycles) * cfg_.timing.clockPeriodPs);
@@ -899,11 +887,7 @@ TranslationResult SmmuCore::walkS2Only(const TranslationRequest& req, Tick now,
   }
   mem_.setTimeBase(now + r.latency);
   const WalkResult w = walkStage2Only(s2cfg, req.iova, acc, mem_, hook);
-  stats_.s2WalkCacheHits += s2WalkCacheHits() - s2HitsBefore;
-  if (w.joined) {
-    ++stats_.walkJoins;
-    stats_.walkJoinWait += w.joinWait;
-  }
+  countWalkSharing(w, s2HitsBefore);
   r.walkReads += w.reads;
   r.latency += w.latency;
   stats_.walkReads += w.reads;

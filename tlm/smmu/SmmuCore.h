@@ -183,7 +183,8 @@ class SmmuCore {
   const TlbEntry* lookupTlb(uint32_t sid, uint32_t ssid, bool ssv, uint64_t va);
   // Writes a walked translation to the main and micro TLBs (its contiguous span, if enabled).
   void fillTlbs(TlbEntry& fill, const struct WalkResult& w, TlbIf* utlb);
-  unsigned s2WalkCacheHits() const;
+  // A walk's stage-2 walk-cache hits (since s2HitsBefore) and its join of a walk in flight.
+  void countWalkSharing(const struct WalkResult& w, uint64_t s2HitsBefore);
   template <class F>
   unsigned forEachTlb(F f);
 

@@ -23,6 +23,7 @@ WalkResult walkNested(const S1WalkConfig& s1, uint64_t va, const AccessAttrs& ac
   r.reads += t.reads;
   r.writes += t.writes;
   r.latency += t.latency;
+  r.joinWait += t.joinWait;
   r.ipa = ipa;
   if (t.fault != EventId::None) {
     r.fault = t.fault;

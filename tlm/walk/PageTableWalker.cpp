@@ -190,6 +190,7 @@ WalkResult walkStage1(const S1WalkConfig& cfg, uint64_t va, const AccessAttrs& a
     r.reads += t.reads;
     r.writes += t.writes;
     r.latency += t.latency;
+    r.joinWait += t.joinWait;
     if (t.fault == EventId::None) {
       pa = t.pa;
       return true;
@@ -246,13 +247,7 @@ WalkResult walkStage1(const S1WalkConfig& cfg, uint64_t va, const AccessAttrs& a
       cached.level <= 3) {
     firstLevel = cached.level;
     table = cached.table;
-    // A step another walk is still reading: this walk waits for that read (it joins the walk).
-    const Tick at = mem.timeBase() + r.latency;
-    if (cached.readyAt > at) {
-      r.joinWait = cached.readyAt - at;
-      r.latency += r.joinWait;
-      r.joined = true;
-    }
+    resumeFrom(cached, mem.timeBase(), r);
     apTable0 = cached.apTable0;
     apTable1 = cached.apTable1;
     uxnTable = cached.uxnTable;
@@ -294,8 +289,7 @@ WalkResult walkStage1(const S1WalkConfig& cfg, uint64_t va, const AccessAttrs& a
     // Leaf: page (level 3) or block.
     const uint64_t oa = descOutputAddress(d, shift, g, cfg.lpa);
     r.pageShift = static_cast<uint8_t>(shift);
-    r.contigShift = static_cast<uint8_t>(
-        bits::get(d, 52, 52) ? shift + contiguousLog2(geo.granuleShift, level) : shift);
+    r.contigShift = leafSpanShift(d, shift, geo.granuleShift, level);
     r.vaBase = cva & ~lowMask(shift);
     r.paBase = oa;
     r.pa = oa | (va & lowMask(shift));

@@ -84,10 +84,10 @@ struct WalkResult {
   uint8_t cls = evt::CLASS_IN;
   uint64_t ipa = 0;
   bool ttrnw = true;
-  // The walk resumed from a walk-cache (or in-flight walk) step whose table descriptor another
-  // walk was still reading: it waited joinWait for that read (included in latency).
+  // Time this walk waited for table descriptors another walk was still reading, having resumed
+  // from a walk-cache (or in-flight walk) step not yet ready (included in latency; nested: the
+  // stage-2 walks' waits too). Non-zero: the walk joined a walk in flight.
   Tick joinWait = 0;
-  bool joined = false;
   // log2 of the span the leaf's contiguous hint covers (pageShift when the hint is clear): the
   // aligned block of 2^contigShift input bytes that maps contiguously, which a TLB may cache as
   // one entry (VMSAv8-64: 16 entries with 4 KB, 128/32 with 16 KB at L3/L2, 32 with 64 KB).
@@ -186,6 +186,17 @@ WalkGeometry walkGeometry(Granule g, unsigned tsz);
 // log2 of the number of descriptors a contiguous hint spans at `level` for a granule (Arm ARM
 // D8.6.1, without FEAT_LPA2): 4 KB 16 at every level, 16 KB 128 at L3 and 32 at L2, 64 KB 32.
 unsigned contiguousLog2(unsigned granuleShift, int level);
+// log2 of the span of a leaf descriptor `d` mapping 2^shift bytes at `level`: the contiguous
+// hint's span if bit 52 is set, else the leaf's own size.
+inline uint8_t leafSpanShift(uint64_t d, unsigned shift, unsigned granuleShift, int level) {
+  return uint8_t((d >> 52) & 1 ? shift + contiguousLog2(granuleShift, level) : shift);
+}
+// A walk resuming from `step` at the walker's time base + r.latency: a step whose descriptor
+// read has not completed yet is waited for (the walk joins the walk reading it).
+inline void resumeFrom(const WalkStep& step, Tick timeBase, WalkResult& r) {
+  const Tick before = r.latency;
+  if (waitUntil(step.readyAt, timeBase, r.latency)) r.joinWait += r.latency - before;
+}
 // Legal CD TxSZ for a granule on an SMMU without SMMU_IDR3.STT: [16, 39] for every granule, or
 // [12, 39] for 64 KB when vax52 (IHI 0070 CD.T0SZ). (The walker itself accepts the wider
 // FEAT_TTST-style range, up to 48 / 47 for 64 KB, so that start level 3 is reachable.)

@@ -194,12 +194,7 @@ WalkResult walkStage2(const S2WalkConfig& cfg, uint64_t ipa, const AccessAttrs& 
       cached.level <= 3) {
     firstLevel = cached.level;
     table = cached.table;
-    const Tick at = mem.timeBase() + r.latency;
-    if (cached.readyAt > at) {  // another walk is still reading that descriptor: join it
-      r.joinWait = cached.readyAt - at;
-      r.latency += r.joinWait;
-      r.joined = true;
-    }
+    resumeFrom(cached, mem.timeBase(), r);
   }
   for (int level = firstLevel;; ++level) {
     const unsigned shift = geo.levelShift(level);
@@ -234,8 +229,7 @@ WalkResult walkStage2(const S2WalkConfig& cfg, uint64_t ipa, const AccessAttrs& 
 
     const uint64_t oa = descOutputAddress(d, shift, cfg.granule, cfg.lpa);
     r.pageShift = static_cast<uint8_t>(shift);
-    r.contigShift = static_cast<uint8_t>(
-        bits::get(d, 52, 52) ? shift + contiguousLog2(geo.granuleShift, level) : shift);
+    r.contigShift = leafSpanShift(d, shift, geo.granuleShift, level);
     r.vaBase = ipa & ~lowMask(shift);
     r.paBase = oa;
     r.pa = oa | (ipa & lowMask(shift));
