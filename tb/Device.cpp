@@ -1,3 +1,5 @@
+// Slot threads are spawned (sc_spawn) during elaboration.
+#define SC_INCLUDE_DYNAMIC_PROCESSES
 #include "Device.h"
 
 #include <algorithm>
@@ -19,6 +21,17 @@ Device::Device(sc_core::sc_module_name name, const DeviceParams& p,
   payload_.set_extension(ext_);  // the payload owns it and frees it on destruction
   lt_ = p_.quantumPs != 0;
   if (lt_) qk_.reset();
+  if (p_.slotThreads && !lt_) {
+    for (unsigned k = 0; k < p_.outstanding; ++k) {
+      auto slot = std::make_unique<Slot>();
+      slot->buffer.assign(maxBytes, 0);
+      slot->ext = new TxnExtension;
+      slot->payload.set_extension(slot->ext);  // freed with the payload
+      slots_.push_back(std::move(slot));
+      sc_core::sc_spawn(sc_core::sc_bind(&Device::slotThread, this, k),
+                        sc_core::sc_gen_unique_name("slot"));
+    }
+  }
   SC_THREAD(run);
 }
 
@@ -49,26 +62,30 @@ __attribute__((noinline)) Tick Device::yieldUntil(Tick t, Tick now) {
   return nowPs();
 }
 
-inline void Device::issue(uint64_t iova, bool write, unsigned bytes, Tick now) {
-  ext_->result = TranslationResult{};
-  payload_.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
-  payload_.set_address(iova);
-  payload_.set_data_ptr(buffer_.data());
-  payload_.set_data_length(bytes);
-  payload_.set_streaming_width(bytes);
-  payload_.set_byte_enable_ptr(nullptr);
-  payload_.set_dmi_allowed(false);
-  payload_.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+inline Tick Device::issue(tlm::tlm_generic_payload& payload, TxnExtension& ext,
+                          unsigned char* buffer, uint64_t iova, bool write, unsigned bytes,
+                          Tick now) {
+  ext.result = TranslationResult{};
+  payload.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
+  payload.set_address(iova);
+  payload.set_data_ptr(buffer);
+  payload.set_data_length(bytes);
+  payload.set_streaming_width(bytes);
+  payload.set_byte_enable_ptr(nullptr);
+  payload.set_dmi_allowed(false);
+  payload.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
   // The annotated delay starts at the device's local time offset (zero when not decoupled).
   sc_time delay = lt_ ? qk_.get_local_time() : sc_core::SC_ZERO_TIME;
   const uint64_t before = delay.value();
   ++stats_.issued;
   const Tick issued = now == kUnknownTime ? nowPs() : now;
-  transport_->b_transport(payload_, delay);
-  const Tick lat = toPs(delay.value() - before);
+  const uint64_t kernelBefore = kernelTime().value();
+  transport_->b_transport(payload, delay);
+  // The target may have waited inside the transport (contention mode): the kernel's time moved.
+  const Tick lat = toPs(kernelTime().value() - kernelBefore + delay.value() - before);
   const Tick done = issued + lat;
-  const TranslationResult& r = ext_->result;
-  const bool ok = payload_.is_response_ok();
+  const TranslationResult& r = ext.result;
+  const bool ok = payload.is_response_ok();
   if (servedByCache(r.servedBy)) ++stats_.tlbHits;
   if (r.servedBy == ServedBy::Walk || (r.servedBy == ServedBy::Fault && r.walkReads))
     ++stats_.walks;
@@ -80,9 +97,64 @@ inline void Device::issue(uint64_t iova, bool write, unsigned bytes, Tick now) {
     ++stats_.faulted;
     if (r.outcome == Outcome::Abort) ++stats_.aborted;
   }
-  if (p_.recorder) p_.recorder->record(ext_->req, iova, write, issued, done, r, ok);
+  if (p_.recorder) p_.recorder->record(ext.req, iova, write, issued, done, r, ok);
   stats_.lastCompletionPs = std::max(stats_.lastCompletionPs, done);
-  inflight_.push(done);
+  return done;
+}
+
+void Device::initRequest(TranslationRequest& req) const {
+  req = TranslationRequest{};
+  req.acc.priv = p_.priv;
+  req.sid = p_.sid;
+  req.ssid = p_.ssid;
+  req.ssv = p_.ssv;
+  req.qos = p_.qos;
+}
+
+inline Access Device::nextAccess(uint64_t i, uint64_t n) {
+  if (batchPos_ == batchLen_) {
+    batchLen_ = size_t(std::min<uint64_t>(kBatch, n - i));
+    traffic_->nextBatch(batch_.data(), batchLen_);
+    batchPos_ = 0;
+  }
+  return batch_[batchPos_++];
+}
+
+void Device::slotThread(unsigned k) {
+  Slot& slot = *slots_[k];
+  ++running_;
+  wait(slotsGo_);
+  TranslationRequest& req = slot.ext->req;
+  initRequest(req);
+  const uint64_t n = p_.trace ? p_.trace->size() : p_.transactions;
+  while (nextIndex_ < n) {
+    const uint64_t i = nextIndex_++;
+    // In order: no earlier than the transaction before (plus the think time), nor its trace time.
+    Tick at = std::max(nowPs(), nextIssueAt_);
+    if (p_.trace) at = std::max(at, stats_.startPs + (*p_.trace)[i].tNs * kPsPerNs);
+    nextIssueAt_ = at + p_.thinkPs;
+    uint64_t iova;
+    bool write;
+    unsigned bytes;
+    if (p_.trace) {
+      const TraceRow& row = (*p_.trace)[i];
+      req.sid = row.sid;
+      req.ssid = row.ssid;
+      req.ssv = row.ssv;
+      iova = row.iova;
+      write = row.write;
+      bytes = row.bytes;
+    } else {
+      const Access a = nextAccess(i, n);
+      iova = p_.iovaBase + a.offset;
+      write = a.write;
+      bytes = p_.accessBytes;
+    }
+    advanceTo(at);
+    const Tick done = issue(slot.payload, *slot.ext, slot.buffer.data(), iova, write, bytes, at);
+    advanceTo(done);  // the slot is busy until its transaction completes
+  }
+  if (--running_ == 0) slotsDone_.notify();
 }
 
 void Device::run() {
@@ -98,11 +170,15 @@ void Device::run() {
   // The request's constant part; the SMMU takes the request as input only (it fills in the
   // port, address and direction on its own copy). The stream too, unless a trace gives it.
   TranslationRequest& req = ext_->req;
-  req = TranslationRequest{};
-  req.acc.priv = p_.priv;
-  req.sid = p_.sid;
-  req.ssid = p_.ssid;
-  req.ssv = p_.ssv;
+  initRequest(req);
+  if (!slots_.empty()) {  // the slot threads issue; this thread waits for them to finish
+    slotsGo_.notify();
+    if (running_) wait(slotsDone_);
+    flushLatency();
+    done_ = true;
+    doneEvent.notify(sc_core::SC_ZERO_TIME);
+    return;
+  }
   const uint64_t n = p_.trace ? p_.trace->size() : p_.transactions;
   for (uint64_t i = 0; i < n; ++i) {
     // A captured workload issues no earlier than the row's time.
@@ -118,15 +194,12 @@ void Device::run() {
       req.sid = row.sid;
       req.ssid = row.ssid;
       req.ssv = row.ssv;
-      issue(row.iova, row.write, row.bytes, now);
+      inflight_.push(
+          issue(payload_, *ext_, buffer_.data(), row.iova, row.write, row.bytes, now));
     } else {
-      if (batchPos_ == batchLen_) {
-        batchLen_ = size_t(std::min<uint64_t>(kBatch, n - i));
-        traffic_->nextBatch(batch_.data(), batchLen_);
-        batchPos_ = 0;
-      }
-      const Access a = batch_[batchPos_++];
-      issue(p_.iovaBase + a.offset, a.write, p_.accessBytes, now);
+      const Access a = nextAccess(i, n);
+      inflight_.push(issue(payload_, *ext_, buffer_.data(), p_.iovaBase + a.offset, a.write,
+                           p_.accessBytes, now));
     }
     if (p_.thinkPs) advanceTo(nowPs() + p_.thinkPs);
   }

@@ -3,6 +3,11 @@
 // flight. Transactions are loosely timed: each b_transport returns its latency, the device
 // keeps the completion times of its in-flight transactions and waits only when all slots are
 // busy (or for its think time), so a device costs about one wait() per transaction.
+// With slotThreads, each outstanding slot is a thread of its own that issues a transaction and
+// waits for its completion: a transaction the target holds inside b_transport (an SMMU whose
+// walker arbitration makes a miss wait there) then holds up only its slot, and the device goes
+// on issuing on the others (hit under miss). Same issue rule: transaction i + 1 issues when a
+// slot is free, no earlier than transaction i (plus the think time) and its trace time.
 #pragma once
 #include <array>
 #include <memory>
@@ -39,6 +44,8 @@ struct DeviceParams {
   // resources see requests in time order). Else loosely timed: the device runs ahead of the
   // kernel by up to the global quantum (tlm_global_quantum, set by the System).
   Tick quantumPs = 0;
+  uint8_t qos = 0;           // the transactions' priority (TranslationRequest::qos)
+  bool slotThreads = false;  // a thread per outstanding slot (contention mode only)
 };
 
 // Completion times of the in-flight transactions in ascending order: a ring buffer kept sorted
@@ -122,11 +129,20 @@ class Device : public sc_core::sc_module {
   // SystemC time value <-> picoseconds (unitsPerPs_: resolution units per ps, set at start).
   Tick toPs(uint64_t value) const { return psResolution_ ? value : value / unitsPerPs_; }
   sc_core::sc_time fromPs(Tick ps) const { return sc_core::sc_time::from_value(ps * unitsPerPs_); }
-  // Issues one transaction at the device's time `now` (kUnknownTime: read it here).
+  // Issues one transaction at the device's time `now` (kUnknownTime: read it here) with the
+  // given payload, extension and data buffer; returns its completion time.
   static constexpr Tick kUnknownTime = ~Tick{0};
   // (Inlined into run: its one caller per kind of source.)
-  __attribute__((always_inline)) inline void issue(uint64_t iova, bool write, unsigned bytes,
+  __attribute__((always_inline)) inline Tick issue(tlm::tlm_generic_payload& payload,
+                                                   TxnExtension& ext, unsigned char* buffer,
+                                                   uint64_t iova, bool write, unsigned bytes,
                                                    Tick now);
+  // slotThreads: one slot's thread; the threads share the sequence of transactions.
+  void slotThread(unsigned slot);
+  // The request fields a device sets once (the stream, unless a trace row gives it).
+  void initRequest(TranslationRequest& req) const;
+  // The pattern's next access (taken in batches).
+  Access nextAccess(uint64_t index, uint64_t total);
   // Lets the device's time reach t (wait, or run ahead in LT mode); returns the device's time.
   Tick advanceTo(Tick t);  // (inline: the device loop's own)
   Tick yieldUntil(Tick t, Tick now);
@@ -177,6 +193,18 @@ class Device : public sc_core::sc_module {
   tlm::tlm_generic_payload payload_;
   tlm::tlm_blocking_transport_if<tlm::tlm_generic_payload>* transport_ = nullptr;
   TxnExtension* ext_;  // owned by payload_ (freed with it)
+
+  // slotThreads: each slot's own transaction, and the shared issue order.
+  struct Slot {
+    tlm::tlm_generic_payload payload;
+    TxnExtension* ext = nullptr;  // owned by payload
+    std::vector<unsigned char> buffer;
+  };
+  std::vector<std::unique_ptr<Slot>> slots_;
+  uint64_t nextIndex_ = 0;  // the next transaction to issue
+  Tick nextIssueAt_ = 0;    // the earliest time it may issue (order, think time)
+  unsigned running_ = 0;    // slot threads not finished
+  sc_core::sc_event slotsGo_, slotsDone_;
 };
 
 }  // namespace smmu::tb

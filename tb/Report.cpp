@@ -125,6 +125,25 @@ nlohmann::json makeStatsJson(const RunRecord& run) {
       const double busy = window > 0 ? ns(m.walkers->busySum()) / window : 0.0;
       w["mean_busy"] = round6(busy);
       if (m.walkerCount) w["occupancy"] = round6(busy / m.walkerCount);
+      w["arbitration"] = std::string(arbitrationName(m.arbitration));
+      if (const WalkerArbitrationStats* a = m.arbitrationStats) {
+        // Waits for a walker by the transactions' QoS (the QoS levels that asked), and the
+        // misses that took another walk's fill while they waited.
+        nlohmann::json q = nlohmann::json::array();
+        for (unsigned level = 0; level < a->byQos.size(); ++level) {
+          const auto& x = a->byQos[level];
+          if (!x.requests) continue;
+          nlohmann::json e;
+          e["qos"] = level;
+          e["walks"] = x.requests;
+          e["waited"] = x.waited;
+          e["mean_wait_ns"] = round6(ns(x.waitSum) / double(x.requests));
+          e["max_wait_ns"] = ns(x.maxWait);
+          q.push_back(std::move(e));
+        }
+        w["by_qos"] = std::move(q);
+        w["served_by_fill"] = a->servedByFill;
+      }
       r["walkers"] = std::move(w);
     }
     // Lookup bandwidth of the shared caches, where it is bounded.

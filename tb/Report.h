@@ -10,6 +10,7 @@
 #include "Scenario.h"
 #include "mem/SlotCalendar.h"
 #include "smmu/SmmuCore.h"
+#include "smmu/WalkerArbiter.h"
 
 namespace smmu::tb {
 
@@ -32,6 +33,9 @@ struct SmmuRecord {
   const ResourcePool* walkers = nullptr;  // TCU walker slots
   const ResourcePool* slots = nullptr;    // TBU translation slots
   unsigned walkerCount = 0;               // ptw_slots (0 = unlimited)
+  ArbitrationPolicy arbitration = ArbitrationPolicy::Fifo;  // ptw_arbitration
+  // The arbiter's counters when misses wait for walkers in the timing path (non-fifo policies).
+  const WalkerArbitrationStats* arbitrationStats = nullptr;
   // Lookup slots by cache ("tlb", "config_cache", "walk_cache"); unlimited ones are skipped.
   std::vector<std::pair<std::string, const ResourcePool*>> lookupSlots;
 };

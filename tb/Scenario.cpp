@@ -420,6 +420,21 @@ Codec<RunMode> runModeCodec() {
   return enumCodec<RunMode>({{"contention", RunMode::Contention}, {"lt", RunMode::Lt}});
 }
 
+// A walker arbitration policy by name (arbitrationNames()).
+Codec<ArbitrationPolicy> arbitrationCodec() {
+  return {"one of: fifo | round_robin | qos",
+          [](const YAML::Node& n, const Ctx& c) {
+            const std::string t = trim(scalarText(n, c, "one of " + joinNames(arbitrationNames())));
+            ArbitrationPolicy p;
+            if (!parseArbitration(t, p))
+              fail(c.path,
+                   "unknown value '" + t + "' (expected " + joinNames(arbitrationNames()) + ")",
+                   n.Mark());
+            return p;
+          },
+          [](ArbitrationPolicy p) { return std::string(arbitrationName(p)); }};
+}
+
 // A replacement policy name (replacementPolicyNames()), kept as a string.
 Codec<std::string> policyCodec() {
   std::string kind;
@@ -824,6 +839,9 @@ const Schema<SmmuSpec>& smmuSchema() {
       scalar("s2_walk_cache_ways", &S::s2WalkCacheWays, u(),
              "stage-2 walk cache ways, every level (0 = fully associative)"),
       scalar("ptw_slots", &S::ptwSlots, u(), "table walks in parallel (0 = unlimited)"),
+      scalar("ptw_arbitration", &S::ptwArbitration, arbitrationCodec(),
+             "which waiting miss a freed walker serves: fifo, round_robin (by device port), qos "
+             "(devices' qos, highest first); contention mode"),
       scalar("ipa_cache_entries", &S::ipaCacheEntries, u(),
              "TCU IPA cache entries: stage-2 translations of nested and stage-2 walks (0 = none)"),
       scalar("ipa_cache_ways", &S::ipaCacheWays, u(), "IPA cache ways (0 = fully associative)"),
@@ -876,6 +894,8 @@ const Schema<DeviceGroup>& deviceSchema() {
              "probability that an access is a write, 0..1"),
       scalar("outstanding", &D::outstanding, intCodec<uint32_t>(IntStyle::Decimal),
              "transactions in flight per device"),
+      scalar("qos", &D::qos, intCodec<uint8_t>(IntStyle::Decimal),
+             "priority of the devices' transactions, 0..15 (ptw_arbitration: qos)"),
       scalar("transactions", &D::transactions, intCodec<uint64_t>(IntStyle::Decimal),
              "transactions per device"),
       scalar("think_ns", &D::thinkNs, intCodec<uint64_t>(IntStyle::Decimal),
@@ -1072,6 +1092,11 @@ void validateImpl(const Scenario& s) {
     const auto& m = s.smmus[i];
     const std::string p = "smmus[" + std::to_string(i) + "]";
     validateSmmu(m, p);
+    if (m.ptwArbitration != ArbitrationPolicy::Fifo && s.run.mode == RunMode::Lt)
+      fail(p + ".ptw_arbitration",
+           std::string(arbitrationName(m.ptwArbitration)) +
+               " needs run.mode: contention (a walker is granted when one frees, among the misses "
+               "waiting then; loosely-timed devices run ahead of that)");
     const uint64_t end = m.regBase + 128 * KiB - 1;
     for (size_t j = 0; j < i; ++j) {
       if (s.smmus[j].name == m.name)
@@ -1136,6 +1161,7 @@ void validateImpl(const Scenario& s) {
     if (!(g.writeFraction >= 0.0 && g.writeFraction <= 1.0))
       fail(p + ".write_fraction",
            "must be between 0 and 1 (got " + doubleCodec().text(g.writeFraction) + ")");
+    if (g.qos > 15) fail(p + ".qos", "must be between 0 and 15 (got " + std::to_string(g.qos) + ")");
     if (g.outstanding < 1 || g.outstanding > 65536)
       fail(p + ".outstanding",
            "must be between 1 and 65536 (got " + std::to_string(g.outstanding) + ")");
@@ -1380,6 +1406,7 @@ SmmuConfig toSmmuConfig(const SmmuSpec& m) {
   c.s2WalkCacheEntries = m.s2WalkCacheEntries;
   c.s2WalkCacheWays = m.s2WalkCacheWays;
   c.ptwSlots = m.ptwSlots;
+  c.ptwArbitration = m.ptwArbitration;
   c.walkPrefixCoalescing = m.walkPrefixCoalescing;
   c.contiguousHint = m.contiguousHint;
   c.ipaCacheEntries = m.ipaCacheEntries;
@@ -1431,6 +1458,7 @@ SmmuSpec toSmmuSpec(const SmmuConfig& c) {
   m.s2WalkCacheEntries = c.s2WalkCacheEntries;
   m.s2WalkCacheWays = c.s2WalkCacheWays;
   m.ptwSlots = c.ptwSlots;
+  m.ptwArbitration = c.ptwArbitration;
   m.walkPrefixCoalescing = c.walkPrefixCoalescing;
   m.contiguousHint = c.contiguousHint;
   m.ipaCacheEntries = c.ipaCacheEntries;

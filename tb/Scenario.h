@@ -46,6 +46,7 @@
 //       s2_walk_cache_entries: [0, 0, 0]  # stage-2 walk caches of levels 0, 1, 2; 0 = none
 //       s2_walk_cache_ways: 4
 //       ptw_slots: 0              # table walks in parallel; 0 = unlimited
+//       ptw_arbitration: fifo     # fifo | round_robin | qos: which waiting miss a walker serves
 //       ipa_cache_entries: 0      # IPA cache of stage-2 translations; 0 = none
 //       ipa_cache_ways: 4
 //       walk_prefix_coalescing: false  # a walk joins a walk in flight that reads its tables
@@ -192,6 +193,7 @@ struct SmmuSpec {
       detail::smmuDefaults().s2WalkCacheEntries;                           // s2_walk_cache_entries
   unsigned s2WalkCacheWays = detail::smmuDefaults().s2WalkCacheWays;       // s2_walk_cache_ways
   unsigned ptwSlots = detail::smmuDefaults().ptwSlots;                     // ptw_slots
+  ArbitrationPolicy ptwArbitration = detail::smmuDefaults().ptwArbitration; // ptw_arbitration
   bool walkPrefixCoalescing = detail::smmuDefaults().walkPrefixCoalescing; // walk_prefix_coal..
   bool contiguousHint = detail::smmuDefaults().contiguousHint;             // contiguous_hint
   unsigned ipaCacheEntries = detail::smmuDefaults().ipaCacheEntries;       // ipa_cache_entries
@@ -230,6 +232,7 @@ struct DeviceGroup {
   double zipfS = 1.0;                  // zipf_s
   double writeFraction = 0.0;          // write_fraction
   uint32_t outstanding = 16;           // outstanding
+  uint8_t qos = 0;                     // qos: priority of the transactions (0..15)
   uint64_t transactions = 1000;        // transactions (per device)
   uint64_t thinkNs = 0;                // think_ns
   uint64_t pageSize = 4096;            // page_size (bytes)

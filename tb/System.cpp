@@ -76,6 +76,10 @@ System::System(sc_core::sc_module_name name, const Scenario& s, const std::strin
       p.trace = trace;
       p.recorder = recorder_.get();
       p.quantumPs = lt ? s.run.quantumNs * kPsPerNs : 0;
+      p.qos = grp.qos;
+      // Walker arbitration other than fifo holds misses inside the SMMU's transport: the
+      // device issues from a thread per slot so that its other slots go on.
+      p.slotThreads = smmus_[si]->arbitratedWalkers();
       const std::string dname = grp.count == 1 ? grp.name : fmt::format("{}{}", grp.name, k);
       auto dev = std::make_unique<Device>(dname.c_str(), p,
                                           makeTrafficPattern(trafficSpecFor(s, g, k)), start_);
@@ -184,6 +188,8 @@ RunRecord System::record() const {
                      {"config_cache", &smmus_[i]->core().configLookupSlots()},
                      {"walk_cache", &smmus_[i]->core().walkCacheLookupSlots()}};
     m.walkerCount = smmus_[i]->config().ptwSlots;
+    m.arbitration = smmus_[i]->config().ptwArbitration;
+    if (smmus_[i]->arbitratedWalkers()) m.arbitrationStats = &smmus_[i]->arbitrationStats();
     r.smmus.push_back(m);
   }
   r.simTimeNs = sc_core::sc_time_stamp().to_seconds() * 1e9;

@@ -78,7 +78,7 @@ TEST(Presets, DefaultIsSmmuConfigDefaults) {
 TEST(Presets, KeysAndValueText) {
   // Every SmmuConfig field but name and regBase, by its scenario key.
   const auto& k = presetKeys();
-  EXPECT_EQ(k.size(), 42u);
+  EXPECT_EQ(k.size(), 43u);
   EXPECT_EQ(std::set<std::string>(k.begin(), k.end()).size(), k.size());
   for (const char* key :
        {"utlb_entries", "utlb_ways", "utlb_policy", "tlb_policy", "tbu_xlate_slots",
@@ -86,7 +86,8 @@ TEST(Presets, KeysAndValueText) {
         "ptw_slots", "seed", "utlb_lookup_cycles", "walk_cache_lookup_cycles", "granules",
         "stage1", "stage2", "ipa_cache_entries", "ipa_cache_ways", "ipa_cache_lookup_cycles",
         "s2_walk_cache_entries", "s2_walk_cache_ways", "walk_prefix_coalescing",
-        "contiguous_hint", "tlb_lookup_slots", "config_lookup_slots", "walk_cache_lookup_slots"})
+        "contiguous_hint", "tlb_lookup_slots", "config_lookup_slots", "walk_cache_lookup_slots",
+        "ptw_arbitration"})
     EXPECT_NE(std::find(k.begin(), k.end(), key), k.end()) << key;
   SmmuConfig c;
   c.features.gran16k = false;

@@ -69,3 +69,54 @@ TEST(WalkerArbiter, PolicyNames) {
   }
   EXPECT_FALSE(parseArbitration("lottery", p));
 }
+
+TEST(WalkerArbiter, OnePassGrantsRequestsOfAnInstantByPolicyThenArrival) {
+  // Requested in the order the processes ran (3, 1, 2); they arrived 1, 2, 3 (`order`).
+  WalkerArbiter a(2, ArbitrationPolicy::Fifo);
+  a.request(W{3, 0, 0, 30});
+  a.request(W{1, 0, 0, 10});
+  a.request(W{2, 0, 0, 20});
+  W g;
+  ASSERT_TRUE(a.grant(&g));
+  EXPECT_EQ(g.id, 1u);
+  ASSERT_TRUE(a.grant(&g));
+  EXPECT_EQ(g.id, 2u);
+  EXPECT_FALSE(a.grant(&g));  // both walkers busy
+  EXPECT_EQ(a.waiting(), 1u);
+  a.free();
+  ASSERT_TRUE(a.grant(&g));
+  EXPECT_EQ(g.id, 3u);
+  EXPECT_FALSE(a.grant(&g));  // none waits
+  // A withdrawn request is not granted.
+  a.request(W{4, 0, 0, 40});
+  EXPECT_TRUE(a.cancel(4));
+  EXPECT_FALSE(a.cancel(4));
+  a.free();
+  EXPECT_FALSE(a.grant(&g));
+  EXPECT_EQ(a.busy(), 1u);
+
+  // qos: the most urgent, ties by arrival; round_robin: the next port, ties by arrival.
+  WalkerArbiter q(1, ArbitrationPolicy::Qos);
+  q.request(W{1, 0, 3, 50});
+  q.request(W{2, 0, 3, 40});
+  q.request(W{3, 0, 1, 10});
+  std::vector<uint64_t> served;
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(q.grant(&g));
+    served.push_back(g.id);
+    q.free();
+  }
+  EXPECT_EQ(served, (std::vector<uint64_t>{2, 1, 3}));
+  WalkerArbiter r(1, ArbitrationPolicy::RoundRobin);
+  r.request(W{1, 2, 0, 50});
+  r.request(W{2, 2, 0, 40});
+  r.request(W{3, 0, 0, 10});
+  served.clear();
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(r.grant(&g));
+    served.push_back(g.id);
+    r.free();
+  }
+  // Nothing served yet: port 0 first; then port 2, its older request (order 40) first.
+  EXPECT_EQ(served, (std::vector<uint64_t>{3, 2, 1}));
+}

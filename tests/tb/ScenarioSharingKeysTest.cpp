@@ -38,3 +38,31 @@ TEST(ScenarioSharingKeys, BadValuesAreNamed) {
   EXPECT_NE(b.find("t.yaml:1:"), std::string::npos) << b;
   EXPECT_NE(b.find("walk_prefix_coalescing"), std::string::npos) << b;
 }
+
+TEST(ScenarioSharingKeys, WalkerArbitrationAndQos) {
+  const Scenario s = parseScenarioString(R"(smmus:
+  - ptw_arbitration: qos
+devices:
+  - {name: a, qos: 15}
+  - {name: b}
+)");
+  EXPECT_EQ(toSmmuConfig(s.smmus[0]).ptwArbitration, ArbitrationPolicy::Qos);
+  EXPECT_EQ(s.devices[0].qos, 15);
+  EXPECT_EQ(s.devices[1].qos, 0);  // default
+  EXPECT_EQ(toSmmuConfig(parseScenarioString("smmus: [{}]").smmus[0]).ptwArbitration,
+            ArbitrationPolicy::Fifo);
+  const std::string bad = parseError("smmus: [{ptw_arbitration: lottery}]");
+  EXPECT_NE(bad.find("t.yaml:1:"), std::string::npos) << bad;
+  EXPECT_NE(bad.find("unknown value 'lottery' (expected fifo, round_robin, qos)"),
+            std::string::npos)
+      << bad;
+  const std::string q = parseError("devices: [{name: a, qos: 16}]");
+  EXPECT_NE(q.find("devices[0].qos: must be between 0 and 15 (got 16)"), std::string::npos) << q;
+  // A policy other than fifo decides when a walker frees: contention mode only.
+  const std::string lt =
+      parseError("smmus: [{ptw_arbitration: round_robin}]\nrun: {mode: lt}\n");
+  EXPECT_NE(lt.find("smmus[0].ptw_arbitration: round_robin needs run.mode: contention"),
+            std::string::npos)
+      << lt;
+  EXPECT_EQ(parseError("smmus: [{ptw_arbitration: fifo}]\nrun: {mode: lt}\n"), "OK");
+}

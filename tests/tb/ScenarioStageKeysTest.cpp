@@ -76,7 +76,8 @@ TEST(ScenarioStageKeys, RoundTripThroughYaml) {
   // after walk_cache_lookup_cycles.
   EXPECT_NE(y.find("    pri: false\n    stage1: true\n    stage2: true\n"), std::string::npos)
       << y;
-  EXPECT_NE(y.find("    ptw_slots: 0\n    ipa_cache_entries: 64\n    ipa_cache_ways: 8\n"),
+  EXPECT_NE(y.find("    ptw_slots: 0\n    ptw_arbitration: fifo\n    ipa_cache_entries: 64\n"
+                   "    ipa_cache_ways: 8\n"),
             std::string::npos)
       << y;
   EXPECT_NE(y.find("    walk_cache_lookup_cycles: 2\n    ipa_cache_lookup_cycles: 5\n"),

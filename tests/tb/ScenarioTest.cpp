@@ -283,7 +283,7 @@ TEST(ScenarioErrors, UnknownValuesAndKeys) {
   EXPECT_EQ(parseError("devices:\n  - name: a\n    patern: zipf\n"),
             "t.yaml:3:5: devices[0]: unknown key 'patern', did you mean 'pattern'? (valid keys: "
             "name, count, smmu, sid_base, ssid, pattern, footprint_bytes, access_bytes, "
-            "stride_bytes, zipf_s, write_fraction, outstanding, transactions, think_ns, "
+            "stride_bytes, zipf_s, write_fraction, outstanding, qos, transactions, think_ns, "
             "page_size, granule, iova_base, trace)");
   EXPECT_EQ(parseError("foo: 1\n"),
             "t.yaml:1:1: unknown key 'foo' (valid keys: name, seed, memory, smmus, devices, run)");
@@ -575,10 +575,10 @@ TEST(ScenarioOverride, ErrorsLeaveTheScenarioUnchanged) {
             "override 'devices[9].count=1': devices: index 9 out of range (4 elements)");
   EXPECT_EQ(overrideError(s, "devices[zzz].count=1"),
             "override 'devices[zzz].count=1': devices: no element named 'zzz'");
-  EXPECT_EQ(overrideError(s, "devices[0].foo=1"),
-            "override 'devices[0].foo=1': devices[0]: unknown key 'foo' (valid keys: name, "
+  EXPECT_EQ(overrideError(s, "devices[0].bogus=1"),
+            "override 'devices[0].bogus=1': devices[0]: unknown key 'bogus' (valid keys: name, "
             "count, smmu, sid_base, ssid, pattern, footprint_bytes, access_bytes, stride_bytes, "
-            "zipf_s, write_fraction, outstanding, transactions, think_ns, page_size, granule, "
+            "zipf_s, write_fraction, outstanding, qos, transactions, think_ns, page_size, granule, "
             "iova_base, trace)");
   EXPECT_EQ(overrideError(s, "devices.count=1"),
             "override 'devices.count=1': devices: is a list: select an element, e.g. devices[0]");

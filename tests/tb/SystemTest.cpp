@@ -95,7 +95,11 @@ TEST(System, LtAndContentionModesAgreeOnFunctionAndUnloadedLatency) {
   EXPECT_EQ(a["totals"]["latency_ns"]["max"].get<double>(), 8 + 7 * 100 + 100);
 }
 
-TEST(System, TraceDrivenDeviceIssuesAtTheRowTimesAndRecordsEveryTransaction) {
+namespace {
+
+// A trace-driven device issues at its rows' times, or later when its slots are busy; every
+// transaction gets a record. `override`: a scenario change that must not alter any of that.
+void traceRowsAreIssuedAndRecorded(const std::string& override) {
   const auto dir = std::filesystem::temp_directory_path() /
                    ("smmusim_trace_" + std::to_string(getpid()));
   std::filesystem::create_directories(dir);
@@ -110,6 +114,7 @@ TEST(System, TraceDrivenDeviceIssuesAtTheRowTimesAndRecordsEveryTransaction) {
   Scenario s = oneDevice();
   applyOverride(s, "devices[0].trace=" + (dir / "t.csv").string());
   applyOverride(s, "devices[0].think_ns=0");
+  if (!override.empty()) applyOverride(s, override);
   const auto j = runInChild(s, (dir / "tx.csv").string());
   EXPECT_EQ(j["totals"]["issued"], 4);
   EXPECT_EQ(j["totals"]["completed"], 3);
@@ -142,6 +147,58 @@ TEST(System, TraceDrivenDeviceIssuesAtTheRowTimesAndRecordsEveryTransaction) {
   EXPECT_EQ(rows[3][6], "fault");
   EXPECT_EQ(rows[3][7], "fault");
   std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+
+TEST(System, TraceDrivenDeviceIssuesAtTheRowTimesAndRecordsEveryTransaction) {
+  traceRowsAreIssuedAndRecorded("");
+}
+
+// With walker arbitration other than fifo the devices issue from a thread per slot: the same
+// issue rules, the same records.
+TEST(System, SlotThreadDevicesFollowTheSameIssueRules) {
+  traceRowsAreIssuedAndRecorded("smmus[0].ptw_arbitration=round_robin");
+}
+
+TEST(System, QosArbitrationShortensTheUrgentDevicesWalkerWaits) {
+  // Two groups of 4 devices, every access a new page (every one walks), one walker: walkers are
+  // the bottleneck. With qos arbitration the qos-12 group's misses are served first.
+  Scenario s = parseScenarioString(R"(
+name: qos
+memory: {latency_ns: 100, regions: [{base: 0x80000000, size: 4GiB}]}
+smmus: [{name: smmu0, ptw_slots: 1, ptw_arbitration: qos}]
+devices:
+  - {name: lo, count: 4, pattern: sequential, access_bytes: 4096, footprint_bytes: 1MiB,
+     outstanding: 4, transactions: 64, think_ns: 0}
+  - {name: hi, count: 4, pattern: sequential, access_bytes: 4096, footprint_bytes: 1MiB,
+     outstanding: 4, transactions: 64, think_ns: 0, qos: 12}
+run: {progress: off}
+)");
+  const auto q = runInChild(s);
+  EXPECT_EQ(q["totals"]["completed"], 512);
+  const auto& w = q["smmus"][0]["walkers"];
+  EXPECT_EQ(w["arbitration"], "qos");
+  ASSERT_EQ(w["by_qos"].size(), 2u);
+  EXPECT_EQ(w["by_qos"][0]["qos"], 0);
+  EXPECT_EQ(w["by_qos"][1]["qos"], 12);
+  const double loWait = w["by_qos"][0]["mean_wait_ns"], hiWait = w["by_qos"][1]["mean_wait_ns"];
+  EXPECT_LT(hiWait * 2, loWait) << loWait << " " << hiWait;
+  // The devices see it: every hi device's mean latency below every lo device's.
+  double hiMax = 0, loMin = 1e18;
+  for (const auto& d : q["devices"]) {
+    const double mean = d["latency_ns"]["mean"];
+    if (d["group"] == "hi") hiMax = std::max(hiMax, mean);
+    else loMin = std::min(loMin, mean);
+  }
+  EXPECT_LT(hiMax, loMin);
+  // fifo: the core's walker pool, no per-QoS waits; the same work.
+  applyOverride(s, "smmus[0].ptw_arbitration=fifo");
+  const auto f = runInChild(s);
+  EXPECT_EQ(f["totals"]["completed"], 512);
+  EXPECT_EQ(f["smmus"][0]["walks"], q["smmus"][0]["walks"]);
+  EXPECT_EQ(f["smmus"][0]["walkers"]["arbitration"], "fifo");
+  EXPECT_FALSE(f["smmus"][0]["walkers"].contains("by_qos"));
 }
 
 TEST(System, MemoryChannelsAddQueueingUnderLoad) {

@@ -46,6 +46,27 @@ class ResourcePool {
       std::push_heap(freeAt_.begin(), freeAt_.end(), std::greater<Tick>());
     }
   }
+  // A server can take a job (now or when it frees): false only while every server is held by a
+  // job whose end is not known yet (acquired, not yet released).
+  bool available() const { return !limited() || !freeAt_.empty(); }
+  // The earliest time a server is free (available() and limited() only).
+  Tick earliestFree() const { return freeAt_.front(); }
+  // acquire() for a job whose start was decided outside the pool: an arbiter granted it a server
+  // at `start` (>= arrival), when one was free then. The wait is accounted as acquire() would.
+  Grant acquireAt(Tick arrival, Tick start) {
+    Grant g;
+    g.start = start;
+    if (limited()) {
+      std::pop_heap(freeAt_.begin(), freeAt_.end(), std::greater<Tick>());
+      freeAt_.pop_back();
+    }
+    ++jobs_;
+    const Tick wait = start - arrival;
+    waitSum_ += wait;
+    if (wait) ++waited_;
+    maxWait_ = std::max(maxWait_, wait);
+    return g;
+  }
   // Both at once, for a job whose holding time is known on arrival. Returns the start.
   Tick reserve(Tick arrival, Tick hold) {
     const Grant g = acquire(arrival);

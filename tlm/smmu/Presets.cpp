@@ -65,6 +65,7 @@ keyTable() {
        }},
       {"s2_walk_cache_ways", [](C c) { return u(c.s2WalkCacheWays); }},
       {"ptw_slots", [](C c) { return u(c.ptwSlots); }},
+      {"ptw_arbitration", [](C c) { return std::string(arbitrationName(c.ptwArbitration)); }},
       {"ipa_cache_entries", [](C c) { return u(c.ipaCacheEntries); }},
       {"ipa_cache_ways", [](C c) { return u(c.ipaCacheWays); }},
       {"walk_prefix_coalescing", [](C c) { return b(c.walkPrefixCoalescing); }},
@@ -202,6 +203,9 @@ Preset gem5Default() {
        "entry counts are kept and the associativity is not"},
       {"walk_cache_policy", "gem5: walk_policy = \"rr\" (l.149)" + rr},
       {"ptw_slots", "gem5: SMMUv3 ptw_slots = 16 (l.113)"},
+      {"ptw_arbitration",
+       "UNVERIFIED: choice fifo; gem5 grants its ptw semaphore to waiting translation processes "
+       "in its own order (not checked)"},
       {"ipa_cache_entries",
        "gem5: ipa_enable = False (l.136), so no IPA cache: 0 chosen; gem5's ipa_entries = 128 "
        "(l.133) applies only when enabled (set ipa_cache_entries: 128 to model that)"},
@@ -334,6 +338,7 @@ Preset mmu500Like() {
       {"walk_cache_policy", "choice: model default"},
       {"ptw_slots",
        "SPEC [A500] ddi0517/a §2.3.5: at most 8 parallel PTWs per TBU (one TBU modelled)"},
+      {"ptw_arbitration", "UNVERIFIED: choice fifo (walker arbitration is not published)"},
       {"ipa_cache_entries",
        "UNVERIFIED: the MMU-500's IPA->PA cache ([A500] ddi0517/b §2.4.5) has no published size; "
        "64 chosen"},
@@ -457,6 +462,9 @@ Preset mmu600Like() {
        "SPEC [A600AE] §2.2.3: round-robin replacement, mapped to fifo (choice)"},
       {"ptw_slots",
        "UNVERIFIED: guess; the Agilex 5 TCUCFG_PTW_SLOTS value is cut off ([AGX5] §4.3.4.4.1)"},
+      {"ptw_arbitration",
+       "UNVERIFIED: choice fifo; the MMU-600 TCU's arbitration between translation requests is "
+       "not published"},
       {"ipa_cache_entries",
        "UNVERIFIED: choice; the MMU-600 caches stage 2 in its S2L0..S2L3 walk caches ([A600AE] "
        "§2.2), not in an IPA cache; sized as one Agilex 5 stage-2 level, 256 ([AGX5] Table 88/90)"},
@@ -589,6 +597,9 @@ Preset mmu700Server() {
        "choice: fifo (round robin, as the MMU-600's walk caches, [A600AE] §2.2.3); not published"},
       {"ptw_slots",
        "RANGE [A700] §2.4.2 T2-28: TCUCFG_PTW_SLOTS 2..512; pick (PRESETS.md §8: 64)"},
+      {"ptw_arbitration",
+       "UNVERIFIED: choice fifo; the MMU-700 TCU's arbitration between translation requests is "
+       "not published"},
       {"ipa_cache_entries",
        "UNVERIFIED: choice; the MMU-700 keeps stage-2 entries in its unified walk cache ([A700] "
        "T2-28), no IPA cache size is published; 1024 chosen"},

@@ -1,5 +1,6 @@
 #include "smmu/Smmu.h"
 
+#include <algorithm>
 #include <cstring>
 #include <new>
 #include <type_traits>
@@ -40,11 +41,16 @@ Smmu::Smmu(sc_core::sc_module_name name, const SmmuConfig& cfg)
       dmaIn("dmaIn", this),
       dmaOut("dmaOut"),
       walk("walk"),
-      core_(cfg, walk) {
+      core_(cfg, walk),
+      arbitrated_(cfg.ptwArbitration != ArbitrationPolicy::Fifo),
+      arbiter_(cfg.ptwSlots, cfg.ptwArbitration) {
   regs.register_b_transport(this, &Smmu::regTransport);
   regs.register_transport_dbg(this, &Smmu::regDebug);
   dmaOut.register_invalidate_direct_mem_ptr(this, &Smmu::invalidateDmi);
   SC_THREAD(commandThread);
+  SC_METHOD(arbitrationPass);
+  sensitive << arbitrate_;
+  dont_initialize();
 }
 
 void Smmu::regTransport(tlm::tlm_generic_payload& p, sc_time& delay) {
@@ -130,6 +136,10 @@ void Smmu::dmaTransport(int port, tlm::tlm_generic_payload& p, sc_time& delay) {
     dmaTransportWithoutExtension(port, p, delay);
     return;
   }
+  if (arbitrated_) [[unlikely]] {
+    dmaTransportArbitrated(port, p, delay, ext);
+    return;
+  }
   // Field by field, as the device has just written them: a wider load of fields stored
   // separately stalls on store forwarding (hence also the condition on ssid, which keeps
   // GCC from loading sid and ssid as one word; without a substream SmmuCore ignores ssid).
@@ -148,7 +158,7 @@ void Smmu::dmaTransport(int port, tlm::tlm_generic_payload& p, sc_time& delay) {
   static_assert(std::is_trivially_destructible_v<TranslationResult>);
   TranslationResult& r = ext->result;
   new (&r) TranslationResult(core_.translate(req, timeOf(delay)));
-  completeDma(p, r, delay);
+  completeDma(p, r, r.latency, delay);
 }
 
 // No TxnExtension, so no StreamID: treated as StreamID 0 without substream.
@@ -161,17 +171,17 @@ __attribute__((noinline)) void Smmu::dmaTransportWithoutExtension(int port,
   req.iova = p.get_address();
   req.acc.write = p.is_write();
   const TranslationResult r = core_.translate(req, timeOf(delay));
-  completeDma(p, r, delay);
+  completeDma(p, r, r.latency, delay);
 }
 
 // The translation's latency onto the delay, then the data access at the translated address
 // (or the error response of a fault or abort).
 __attribute__((always_inline)) inline void Smmu::completeDma(tlm::tlm_generic_payload& p,
                                                            const TranslationResult& r,
-                                                           sc_time& delay) {
-  if (r.latency != lastLatencyPs_) {  // hits mostly take the same time: convert once
-    lastLatency_ = sc_time::from_value(r.latency * unitsPerPs_);
-    lastLatencyPs_ = r.latency;
+                                                           Tick latencyPs, sc_time& delay) {
+  if (latencyPs != lastLatencyPs_) {  // hits mostly take the same time: convert once
+    lastLatency_ = sc_time::from_value(latencyPs * unitsPerPs_);
+    lastLatencyPs_ = latencyPs;
   }
   delay += lastLatency_;
   if (r.outcome != Outcome::Ok) {
@@ -185,6 +195,126 @@ __attribute__((always_inline)) inline void Smmu::completeDma(tlm::tlm_generic_pa
   dmaOut->b_transport(p, delay);
   if (dmaDmi && p.is_write() && p.is_response_ok() && p.is_dmi_allowed()) requestDmi(p, pa);
   p.set_address(iova);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Walker arbitration
+
+// A miss queued for a walker (it lives on the stack of the transport that waits).
+struct Smmu::WalkWaiter {
+  const TranslationRequest* req = nullptr;
+  bool covered = false;       // woken because another walk's fill translates it
+  sc_core::sc_event granted;  // the arbiter handed it a walker (or covered)
+};
+
+Tick Smmu::nowTick() { return timeOf(sc_core::SC_ZERO_TIME); }
+
+void Smmu::waitUntilPs(Tick t) {
+  const Tick now = nowTick();
+  if (t > now) wait(sc_time::from_value((t - now) * unitsPerPs_));
+}
+
+// The transaction at the front of the TBU-slot queue, when a slot can be taken.
+void Smmu::wakeSlotWaiter() {
+  if (!slotWaiters_.empty() && core_.translationSlotAvailable()) slotWaiters_.front()->notify();
+}
+
+void Smmu::dmaTransportArbitrated(int port, tlm::tlm_generic_payload& p, sc_time& delay,
+                                  TxnExtension* ext) {
+  // The arbiter decides as walkers free, in simulated time: start at the kernel's time.
+  if (delay != sc_core::SC_ZERO_TIME) {
+    wait(delay);
+    delay = sc_core::SC_ZERO_TIME;
+  }
+  const Tick arrival = nowTick();
+  const uint64_t order = arrivals_++;
+  // A TBU translation slot, in arrival order, while deferred misses hold every slot: the front
+  // waiter takes the earliest-free slot when it frees (no slot held by a miss not yet granted a
+  // walker can free earlier: it ends after its grant, after now); a release wakes it to look
+  // again. The translation is computed from the arrival, as without deferral.
+  if (!slotWaiters_.empty() || !core_.translationSlotAvailable()) {
+    sc_core::sc_event mine;
+    slotWaiters_.push_back(&mine);
+    for (;;) {
+      if (slotWaiters_.front() == &mine && core_.translationSlotAvailable()) {
+        const Tick freeAt = core_.translationSlotFreeAt(), now = nowTick();
+        if (freeAt <= now) break;
+        wait(sc_time::from_value((freeAt - now) * unitsPerPs_), mine);
+      } else {
+        wait(mine);
+      }
+    }
+    slotWaiters_.pop_front();
+  }
+  TranslationRequest req;
+  req.port = uint32_t(port);
+  req.sid = ext->req.sid;
+  req.ssv = ext->req.ssv;
+  req.ssid = req.ssv ? ext->req.ssid : 0;
+  req.iova = p.get_address();
+  req.acc = AccessAttrs{p.is_write(), ext->req.acc.priv, ext->req.acc.instr};
+  req.qos = ext->req.qos;
+  const Tick now = arrival;
+  SmmuCore::DeferredMiss d;
+  TranslationResult& r = ext->result;
+  r = core_.translateOrDefer(req, now, d);
+  wakeSlotWaiter();  // (another slot may be free: the next in line takes it)
+  if (d.deferred) r = arbitrateWalk(d, order);
+  // What is left of the translation time after the waits inside this transport.
+  const Tick end = now + r.latency, at = nowTick();
+  completeDma(p, r, end > at ? end - at : 0, delay);
+}
+
+TranslationResult Smmu::arbitrateWalk(const SmmuCore::DeferredMiss& d, uint64_t order) {
+  const Tick request = d.now + d.r.latency;
+  waitUntilPs(request);  // the miss reaches the walkers
+  WalkWaiter me;
+  me.req = &d.req;
+  const uint64_t id = uint64_t(reinterpret_cast<uintptr_t>(&me));
+  TranslationResult r;
+  for (;;) {
+    // Another walk filled the page (or is filling it) since the miss: no walk of its own.
+    if (core_.serveFromFill(d, nowTick(), r)) {
+      ++arbStats_.servedByFill;
+      wakeSlotWaiter();
+      return r;
+    }
+    // Requests and releases of this instant are arbitrated together, after this delta.
+    arbiter_.request(WalkerArbiter::Waiter{id, d.req.port, d.req.qos, order});
+    queuedWalks_.push_back(&me);
+    me.covered = false;
+    arbitrate_.notify(sc_core::SC_ZERO_TIME);
+    wait(me.granted);
+    queuedWalks_.erase(std::find(queuedWalks_.begin(), queuedWalks_.end(), &me));
+    if (!me.covered) break;  // granted a walker (else: served from a fill above)
+  }
+  const Tick grant = nowTick();
+  auto& q = arbStats_.byQos[d.req.qos & 15];
+  ++q.requests;
+  const Tick waited = grant - std::min(grant, request);
+  if (waited) ++q.waited;
+  q.waitSum += waited;
+  q.maxWait = std::max(q.maxWait, waited);
+  r = core_.walkGranted(d, grant);
+  // Misses waiting for a walker that this walk's fill translates take the fill instead (a
+  // TBU matches its outstanding misses against a returning translation).
+  for (WalkWaiter* w : queuedWalks_)
+    if (!w->covered && core_.lastFillCovers(*w->req) &&
+        arbiter_.cancel(uint64_t(reinterpret_cast<uintptr_t>(w)))) {
+      w->covered = true;
+      w->granted.notify();
+    }
+  wakeSlotWaiter();
+  // The walker is held until the translation ends; then it is free for the next pass.
+  waitUntilPs(d.now + r.latency);
+  arbiter_.free();
+  arbitrate_.notify(sc_core::SC_ZERO_TIME);
+  return r;
+}
+
+void Smmu::arbitrationPass() {
+  WalkerArbiter::Waiter w;
+  while (arbiter_.grant(&w)) reinterpret_cast<WalkWaiter*>(uintptr_t(w.id))->granted.notify();
 }
 
 void Smmu::requestDmi(tlm::tlm_generic_payload& p, PhysAddr pa) {

@@ -10,8 +10,15 @@
 // the same bytes and the same latency, without the downstream transport.
 // The command queue is consumed by a thread woken by CMDQ_PROD writes; each command takes
 // its memory time plus command_cycles of simulated time.
+// Walker arbitration: with ptw_arbitration fifo the core's walker pool serves misses in arrival
+// order, computed on arrival (exact for FIFO). Any other policy needs the choice made when a
+// walker frees, among the misses waiting then: those misses wait inside b_transport (a blocking
+// transport may) for the WalkerArbiter to grant them a walker; hits and misses that find a
+// walker free return at once as usual. Initiators keep issuing while one of their transactions
+// waits only if they issue from several threads (the testbench's devices do, one per slot).
 #pragma once
 #include <array>
+#include <deque>
 #include <memory>
 #include <systemc>
 #include <tlm>
@@ -22,6 +29,7 @@
 #include "smmu/IndexedTargetSocket.h"
 #include "smmu/SmmuCore.h"
 #include "smmu/TxnExtension.h"
+#include "smmu/WalkerArbiter.h"
 
 namespace smmu {
 
@@ -50,14 +58,33 @@ class Smmu : public sc_core::sc_module {
   // b_transport write, so that a grant never allocates memory the transport would not have).
   bool dmaDmi = false;
 
+  // Walker arbitration through the WalkerArbiter (see above): on when ptw_arbitration is not
+  // fifo; tests also turn it on for fifo (which then must equal the core's walker pool).
+  void setArbitratedWalkers(bool on) { arbitrated_ = on; }
+  bool arbitratedWalkers() const { return arbitrated_; }
+  const WalkerArbiter& walkerArbiter() const { return arbiter_; }
+  const WalkerArbitrationStats& arbitrationStats() const { return arbStats_; }
+
  private:
+  struct WalkWaiter;
+  void dmaTransportArbitrated(int port, tlm::tlm_generic_payload& p, sc_core::sc_time& delay,
+                              TxnExtension* ext);
+  // A deferred miss from its walker request to the end of its translation.
+  TranslationResult arbitrateWalk(const SmmuCore::DeferredMiss& d, uint64_t order);
+  // Grants free walkers to waiting misses, once per time step with requests and releases.
+  void arbitrationPass();
+  Tick nowTick();  // the kernel's time in picoseconds
+  void waitUntilPs(Tick t);
+  void wakeSlotWaiter();
   void regTransport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay);
   unsigned regDebug(tlm::tlm_generic_payload& p);
   void commandThread();
   void dmaTransportWithoutExtension(int port, tlm::tlm_generic_payload& p,
                                     sc_core::sc_time& delay);
   Tick timeOf(const sc_core::sc_time& delay);
-  void completeDma(tlm::tlm_generic_payload& p, const TranslationResult& r,
+  // latencyPs: the translation time still to annotate (r.latency, or what is left of it after
+  // waiting inside the transport).
+  void completeDma(tlm::tlm_generic_payload& p, const TranslationResult& r, Tick latencyPs,
                    sc_core::sc_time& delay);
   // Translated data through a DMI grant; false when none covers it (use b_transport).
   bool dmaThroughDmi(tlm::tlm_generic_payload& p, PhysAddr pa, sc_core::sc_time& delay);
@@ -83,6 +110,14 @@ class Smmu : public sc_core::sc_module {
   Tick lastLatencyPs_ = 0;   // the last translation latency converted, and its sc_time
   sc_core::sc_time lastLatency_;
   sc_core::sc_event cmdqKick_;
+
+  bool arbitrated_ = false;
+  WalkerArbiter arbiter_;
+  std::vector<WalkWaiter*> queuedWalks_;        // misses waiting for a walker
+  std::deque<sc_core::sc_event*> slotWaiters_;  // transactions waiting for a TBU slot, in order
+  WalkerArbitrationStats arbStats_;
+  uint64_t arrivals_ = 0;  // arbitrated transactions so far: their arrival order
+  sc_core::sc_event arbitrate_;
 };
 
 }  // namespace smmu

@@ -7,6 +7,7 @@
 
 #include "arch/Features.h"
 #include "arch/Types.h"
+#include "smmu/WalkerArbiter.h"
 
 namespace smmu {
 
@@ -55,6 +56,9 @@ struct SmmuConfig {
   std::array<unsigned, 3> s2WalkCacheEntries{{0, 0, 0}};  // s2_walk_cache_entries [L0, L1, L2]
   unsigned s2WalkCacheWays = 4;     // s2_walk_cache_ways (0 = fully associative)
   unsigned ptwSlots = 0;            // ptw_slots: table walks in parallel (0 = unlimited)
+  // Which waiting miss a freed walker serves (smmu/WalkerArbiter.h): fifo, round_robin (by TBU
+  // port), qos (highest transaction QoS first). Contention mode; LT mode serves in FIFO order.
+  ArbitrationPolicy ptwArbitration = ArbitrationPolicy::Fifo;  // ptw_arbitration
   // Walk-prefix coalescing: a walk that needs a table another walk in flight is reading waits
   // for it instead of reading the same descriptors (page-level coalescing is always on).
   bool walkPrefixCoalescing = false;  // walk_prefix_coalescing

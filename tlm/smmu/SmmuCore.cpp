@@ -623,7 +623,9 @@ __attribute__((noinline)) TranslationResult SmmuCore::translateEnabled(
       checkHit(req, *e, from, r);
     }
   } else {
-    r = miss(req, now, r);
+    // (Assigned, not returned: r stays the one object returned, built in the caller's slot.)
+    r = miss(req, now, r, slot);  // releases the slot (or hands it to a deferred walk)
+    return r;
   }
   xlate_.release(slot, now + r.latency);
   return r;
@@ -673,14 +675,58 @@ __attribute__((noinline)) void SmmuCore::checkHit(const TranslationRequest& req,
 }
 
 __attribute__((noinline)) TranslationResult SmmuCore::miss(const TranslationRequest& req, Tick now,
-                                                           TranslationResult r) {
+                                                           TranslationResult r,
+                                                           const ResourcePool::Grant& slot) {
   ++stats_.tlbMisses;
   r.latency += Tick(cfg_.timing.walkerIssueCycles) * cfg_.timing.clockPeriodPs;
+  if (deferTo_) {  // the caller arbitrates the walkers: stop at the walker request
+    *deferTo_ = DeferredMiss{true, req, now, r, slot};
+    return r;
+  }
   // TCU: a walker slot is held for the configuration fetch and the table walk.
   const ResourcePool::Grant g = ptw_.acquire(now + r.latency);
   r.latency = g.start - now;
   r = walk(req, now, r);
   ptw_.release(g, now + r.latency);
+  xlate_.release(slot, now + r.latency);
+  return r;
+}
+
+bool SmmuCore::serveFromFill(const DeferredMiss& d, Tick at, TranslationResult& out) {
+  const TranslationRequest& req = d.req;
+  const TlbEntry* e = lookupTlb(req.sid, req.ssid, req.ssv, req.iova);
+  if (!e) return false;
+  // The main TLB is looked up again when the miss reaches the walkers; the wait for the fill
+  // counts as a hit under fill (a miss served by another walk) even when it is complete.
+  TranslationResult r = d.r;
+  r.latency = at - d.now;
+  lookupThrough(tlbPorts_, d.now, r.latency, tlbLookupPs_);
+  if (e->readyAt <= d.now + r.latency) ++stats_.tlbHitsUnderFill;
+  // Counted where it would have hit had the fill been there at its lookup: the port's micro
+  // TLB when the walk came through the same port (its fill is there too), else the main TLB.
+  SetAssocTlb* utlb = cfg_.utlbEntries ? utlbFor(req.port) : nullptr;
+  --stats_.tlbMisses;
+  if (utlb && utlb->find(TlbLookupKey{req.sid, req.ssid, req.ssv, req.iova})) {
+    --stats_.tlbLookups;
+    ++stats_.utlbHits;
+  } else {
+    ++stats_.tlbHits;
+    if (utlb) utlb->insert(*e);
+  }
+  r = hit(req, *e, r, d.now, ServedBy::Coalesced);
+  xlate_.release(d.slot, d.now + r.latency);
+  out = r;
+  return true;
+}
+
+TranslationResult SmmuCore::walkGranted(const DeferredMiss& d, Tick grant) {
+  TranslationResult r = d.r;
+  const ResourcePool::Grant g = ptw_.acquireAt(d.now + r.latency, grant);
+  r.latency = grant - d.now;
+  lastFillValid_ = false;
+  r = walk(d.req, d.now, r);
+  ptw_.release(g, d.now + r.latency);
+  xlate_.release(d.slot, d.now + r.latency);
   return r;
 }
 
@@ -773,8 +819,7 @@ TranslationResult SmmuCore::walk(const TranslationRequest& req, Tick now, Transl
     fill.pageShift = 12;
     fill.level = 0;
     fill.readyAt = now + r.latency;
-    tlb_->insert(fill);
-    if (utlb) utlb->insert(fill);
+    insertFill(fill, utlb);
     r.servedBy = ServedBy::Bypass;
     r.pa = req.iova;  // identity, as on a TLB hit of the bypass entry
     r.writable = true;
@@ -867,8 +912,14 @@ void SmmuCore::fillTlbs(TlbEntry& fill, const WalkResult& w, TlbIf* utlb) {
     fill.pageShift = w.contigShift;
     ++stats_.contiguousFills;
   }
+  insertFill(fill, utlb);
+}
+
+void SmmuCore::insertFill(const TlbEntry& fill, TlbIf* utlb) {
   tlb_->insert(fill);
   if (utlb) utlb->insert(fill);
+  lastFill_ = fill;
+  lastFillValid_ = true;
 }
 
 TranslationResult SmmuCore::walkS2Only(const TranslationRequest& req, Tick now,

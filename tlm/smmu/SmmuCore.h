@@ -21,6 +21,7 @@ struct TranslationRequest {
   bool ssv = false;
   uint64_t iova = 0;
   AccessAttrs acc;
+  uint8_t qos = 0;  // priority (AxQOS-like, 0..15): walker arbitration by qos
 };
 
 // Where a translation was served: the port's micro TLB, the main TLB, a main-TLB entry whose
@@ -125,6 +126,48 @@ class SmmuCore {
     return translateEnabled(req, now);
   }
 
+  // Walker arbitration outside the core: the SystemC Smmu, whose arbiter (WalkerArbiter) picks
+  // among the misses waiting for a walker when one frees, by a policy other than arrival order.
+  // translateOrDefer() is translate(), except that a main-TLB miss that needs a walker stops at
+  // its walker request: `d.deferred` is set, `d.r.latency` runs up to the request and the miss
+  // keeps its TBU translation slot. The caller then either finds the page filled by another walk
+  // meanwhile (serveFromFill) or, once granted a walker, has it walked (walkGranted). Both end
+  // the miss: its result, with the latency from `now` of translateOrDefer, slot released.
+  struct DeferredMiss {
+    bool deferred = false;
+    TranslationRequest req;  // as translated (SSID cleared without a substream)
+    Tick now = 0;            // the arrival
+    TranslationResult r;     // up to the walker request
+    ResourcePool::Grant slot;
+  };
+  TranslationResult translateOrDefer(const TranslationRequest& req, Tick now, DeferredMiss& d) {
+    d.deferred = false;
+    deferTo_ = &d;
+    TranslationResult r = translate(req, now);
+    deferTo_ = nullptr;
+    return r;
+  }
+  // At `at`: the main TLB holds the page now (another walk filled it, or is filling it: then the
+  // miss waits for that fill). true: served (out), as a coalesced hit, and counted as a main-TLB
+  // hit under fill instead of a miss (as without deferral, where the other walk's fill is in
+  // the TLB from that walk's arrival); false: still a miss.
+  bool serveFromFill(const DeferredMiss& d, Tick at, TranslationResult& out);
+  // The miss was granted a walker at `grant` (>= its request): the configuration fetch and walk.
+  TranslationResult walkGranted(const DeferredMiss& d, Tick grant);
+  // The last walkGranted filled the main TLB with an entry that translates q's address too.
+  bool lastFillCovers(const TranslationRequest& q) const {
+    const TlbEntry& f = lastFill_;
+    return lastFillValid_ && f.sid == q.sid && f.ssv == q.ssv && (!q.ssv || f.ssid == q.ssid) &&
+           (q.iova >> f.pageShift) == (f.vaBase >> f.pageShift);
+  }
+  // A TBU translation slot can be taken (see ResourcePool::available): false while every slot
+  // is held by a deferred miss.
+  bool translationSlotAvailable() const { return xlate_.available(); }
+  // When the earliest translation slot is free (0: a slot is free now, or slots are unlimited).
+  Tick translationSlotFreeAt() const {
+    return xlate_.limited() && xlate_.available() ? xlate_.earliestFree() : 0;
+  }
+
   // Records an event in the event queue (if enabled and not full). Returns true if written.
   bool recordEvent(const EventRecord& r, Tick* lat = nullptr);
 
@@ -164,7 +207,9 @@ class SmmuCore {
   TranslationResult translateWithoutSsid(const TranslationRequest& req, Tick now);
   TranslationResult translateDisabled(const TranslationRequest& req);
   TranslationResult translateEnabled(const TranslationRequest& req, Tick now);
-  TranslationResult miss(const TranslationRequest& req, Tick now, TranslationResult r);
+  // A main-TLB miss: the walk (or, under translateOrDefer, its deferral); releases `slot`.
+  TranslationResult miss(const TranslationRequest& req, Tick now, TranslationResult r,
+                         const ResourcePool::Grant& slot);
   // The micro TLB, then the main TLB: the entry hit (nullptr: a miss), the TLB that gave it
   // (from; nullptr: a TLB of another type than SetAssocTlb) and where it was served (by).
   const TlbEntry* lookupMicroThenMain(uint32_t port, uint32_t sid, uint32_t ssid, bool ssv,
@@ -201,6 +246,10 @@ class SmmuCore {
   ResourcePool ptw_;    // TCU walker slots
   ResourcePool xlate_;  // TBU translation slots
   ResourcePool tlbPorts_, configPorts_, walkCachePorts_;  // lookup slots (bandwidth)
+  DeferredMiss* deferTo_ = nullptr;  // translateOrDefer in progress: where a miss stops
+  TlbEntry lastFill_;                // the main-TLB fill of the last walk (lastFillCovers)
+  bool lastFillValid_ = false;
+  void insertFill(const TlbEntry& fill, TlbIf* utlb);
   // The entry of the last TLB hit that passed its permission check, with what it gave: the
   // same entry, unchanged (its TLB's changes() count is the same), gives the same output
   // address, level and writability, and passes again with the access attributes it passed with

@@ -41,25 +41,63 @@ bool WalkerArbiter::acquire(const Waiter& w) {
 }
 
 size_t WalkerArbiter::pick() const {
+  // Each policy's key, smaller first; ties go to the older request (order, then request seq).
+  auto older = [this](size_t i, size_t j) {
+    const Queued &a = waiting_[i], &b = waiting_[j];
+    return a.w.order != b.w.order ? a.w.order < b.w.order : a.seq < b.seq;
+  };
+  // round_robin: the port after lastPort_ in cyclic order, the smallest
+  // (port - lastPort_ - 1) mod 2^32.
+  auto distance = [this](uint32_t port) {
+    return servedAny_ ? uint32_t(port - lastPort_ - 1u) : port;
+  };
   size_t best = 0;
-  switch (policy_) {
-    case ArbitrationPolicy::Fifo:
-      break;  // waiting_ is in arrival order
-    case ArbitrationPolicy::Qos:
-      for (size_t i = 1; i < waiting_.size(); ++i)
-        if (waiting_[i].w.qos > waiting_[best].w.qos) best = i;  // ties: the older (earlier)
-      break;
-    case ArbitrationPolicy::RoundRobin: {
-      // The port after lastPort_ in cyclic order: the smallest (port - lastPort_ - 1) mod 2^32.
-      auto distance = [this](uint32_t port) {
-        return servedAny_ ? uint32_t(port - lastPort_ - 1u) : port;
-      };
-      for (size_t i = 1; i < waiting_.size(); ++i)
-        if (distance(waiting_[i].w.port) < distance(waiting_[best].w.port)) best = i;
-      break;
+  for (size_t i = 1; i < waiting_.size(); ++i) {
+    const Waiter &a = waiting_[i].w, &b = waiting_[best].w;
+    bool better = false;
+    switch (policy_) {
+      case ArbitrationPolicy::Fifo:
+        better = older(i, best);
+        break;
+      case ArbitrationPolicy::Qos:
+        better = a.qos != b.qos ? a.qos > b.qos : older(i, best);
+        break;
+      case ArbitrationPolicy::RoundRobin: {
+        const uint32_t da = distance(a.port), db = distance(b.port);
+        better = da != db ? da < db : older(i, best);
+        break;
+      }
     }
+    if (better) best = i;
   }
   return best;
+}
+
+void WalkerArbiter::request(const Waiter& w) { waiting_.push_back(Queued{w, seq_++}); }
+
+bool WalkerArbiter::grant(Waiter* out) {
+  if ((walkers_ != 0 && busy_ >= walkers_) || waiting_.empty()) return false;
+  const size_t i = pick();
+  const Waiter w = waiting_[i].w;
+  waiting_.erase(waiting_.begin() + long(i));
+  ++busy_;
+  lastPort_ = w.port;
+  servedAny_ = true;
+  if (out) *out = w;
+  return true;
+}
+
+void WalkerArbiter::free() {
+  if (busy_) --busy_;
+}
+
+bool WalkerArbiter::cancel(uint64_t id) {
+  for (auto it = waiting_.begin(); it != waiting_.end(); ++it)
+    if (it->w.id == id) {
+      waiting_.erase(it);
+      return true;
+    }
+  return false;
 }
 
 bool WalkerArbiter::release(Waiter* next) {

@@ -4,13 +4,19 @@
 //   round_robin  one TBU port after another: the next port after the last one served that has a
 //                waiter, its oldest request first (no port starves behind a busy one);
 //   qos          highest QoS (the transaction's AxQOS-like priority) first, oldest within a QoS.
-// Pure logic, no kernel: SystemC (Smmu) calls acquire() when a miss reaches the TCU, and
-// release() when a walk ends, and wakes the waiter release() hands the walker to.
+// Pure logic, no kernel. Two ways to use it: acquire() when a miss reaches the TCU and
+// release() when a walk ends (which hands the walker to the next waiter at once); or, as the
+// SystemC Smmu does, request() every miss and free() every walk, then grant() in one pass per
+// time step, so that requests and releases of the same instant are arbitrated together (and,
+// with `order`, in arrival order rather than in the order the kernel ran their processes).
 #pragma once
+#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "arch/Types.h"
 
 namespace smmu {
 
@@ -26,6 +32,7 @@ class WalkerArbiter {
     uint64_t id = 0;    // the caller's handle (which thread to wake)
     uint32_t port = 0;  // TBU port of the translation
     uint8_t qos = 0;    // higher is more urgent
+    uint64_t order = 0;  // arrival order (smaller: older); requests of equal order: by request
   };
 
   // walkers: servers; 0 = unlimited (acquire always succeeds).
@@ -39,6 +46,16 @@ class WalkerArbiter {
   // The holder of a walker is done. If requests wait, the walker goes at once to the one the
   // policy picks, returned in *next (true); else it becomes free (false).
   bool release(Waiter* next);
+
+  // Queues w (whether or not a walker is free): grant() decides.
+  void request(const Waiter& w);
+  // A waiting request the policy picks gets a free walker (true, in *out); false: no walker is
+  // free or none waits.
+  bool grant(Waiter* out);
+  // The holder of a walker is done; the walker is free (for grant()).
+  void free();
+  // Withdraws a waiting request (by id): it no longer needs a walker. false: none waits with it.
+  bool cancel(uint64_t id);
 
   unsigned busy() const { return busy_; }
   size_t waiting() const { return waiting_.size(); }
@@ -57,6 +74,17 @@ class WalkerArbiter {
   uint64_t seq_ = 0;
   uint32_t lastPort_ = 0;  // round_robin: the port served last
   bool servedAny_ = false;
+};
+
+// Misses that asked the arbiter for a walker, by the QoS of their transaction.
+struct WalkerArbitrationStats {
+  struct PerQos {
+    uint64_t requests = 0;  // misses that asked for a walker
+    uint64_t waited = 0;    // of those, granted later than they asked
+    Tick waitSum = 0, maxWait = 0;
+  };
+  std::array<PerQos, 16> byQos{};
+  uint64_t servedByFill = 0;  // misses served by another walk's fill while queued for a walker
 };
 
 }  // namespace smmu
