@@ -210,6 +210,25 @@ TEST(SmmuWalkerArbitration, QosServesHighestFirstOldestWithinAQos) {
   EXPECT_EQ(arb.byQos[5].waitSum, kEnd2 - 1000 - kFront);
 }
 
+TEST(SmmuWalkerArbitration, TwoWalkersGrantedAtOnceDoNotWalkOnePageTwice) {
+  // Two walkers: P1 (config miss) and P2 (waits for P1's config fetch, then 4 reads) both end at
+  // kEnd1. Q1 and Q2 miss on one page meanwhile and wait; at kEnd1 one pass grants both walkers.
+  // Q1 walks; Q2 finds Q1's fill and gives its walker back: one walk, both end together.
+  std::vector<Txn> txns = {txn("P1", 0, 0, 2), txn("P2", 100, 1, 3), txn("Q1", 1000, 2, 10),
+                           txn("Q2", 1100, 3, 10)};
+  SmmuConfig cfg = arbConfig(ArbitrationPolicy::Qos);
+  cfg.ptwSlots = 2;
+  ArbBench b("bench", cfg, 4, txns);
+  sc_core::sc_start();
+  std::map<std::string, Txn> m;
+  for (const Txn& t : txns) m[t.name] = t;
+  expectEnds(m, {{"P1", kEnd1}, {"P2", kEnd1}, {"Q1", kEnd2}, {"Q2", kEnd2}});
+  EXPECT_EQ(m.at("Q2").result.servedBy, ServedBy::Coalesced);
+  EXPECT_EQ(b.smmu.core().stats().walks, 3u);
+  EXPECT_EQ(b.smmu.arbitrationStats().servedByFill, 1u);
+  EXPECT_EQ(b.smmu.core().walkerSlots().jobs(), 3u);
+}
+
 // Random open-loop traffic with repeated pages, several ports, two walkers, six TBU slots
 // (so that transactions also wait for slots held by misses waiting for a walker), micro TLBs
 // and walk caches: the arbitrated path with fifo gives each transaction the result the core's

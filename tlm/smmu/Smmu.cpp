@@ -272,13 +272,19 @@ TranslationResult Smmu::arbitrateWalk(const SmmuCore::DeferredMiss& d, uint64_t 
   me.req = &d.req;
   const uint64_t id = uint64_t(reinterpret_cast<uintptr_t>(&me));
   TranslationResult r;
-  for (;;) {
-    // Another walk filled the page (or is filling it) since the miss: no walk of its own.
+  for (bool granted = false;;) {
+    // Another walk filled the page (or is filling it) since the miss: no walk of its own. (Also
+    // after a grant: a walk granted in the same pass may have filled it; the walker is freed.)
     if (core_.serveFromFill(d, nowTick(), r)) {
       ++arbStats_.servedByFill;
+      if (granted) {
+        arbiter_.free();
+        arbitrate_.notify(sc_core::SC_ZERO_TIME);
+      }
       wakeSlotWaiter();
       return r;
     }
+    if (granted) break;
     // Requests and releases of this instant are arbitrated together, after this delta.
     arbiter_.request(WalkerArbiter::Waiter{id, d.req.port, d.req.qos, order});
     queuedWalks_.push_back(&me);
@@ -286,7 +292,7 @@ TranslationResult Smmu::arbitrateWalk(const SmmuCore::DeferredMiss& d, uint64_t 
     arbitrate_.notify(sc_core::SC_ZERO_TIME);
     wait(me.granted);
     queuedWalks_.erase(std::find(queuedWalks_.begin(), queuedWalks_.end(), &me));
-    if (!me.covered) break;  // granted a walker (else: served from a fill above)
+    granted = !me.covered;  // else: covered by another walk's fill, served above
   }
   const Tick grant = nowTick();
   auto& q = arbStats_.byQos[d.req.qos & 15];
