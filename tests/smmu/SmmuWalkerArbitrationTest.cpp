@@ -35,6 +35,7 @@ struct Txn {
   unsigned page = 0;  // IOVA kIova + page * 4 KiB (pages 2.. mapped by mapMore)
   uint8_t qos = 0;
   bool write = false;
+  bool withoutExtension = false;  // no TxnExtension: StreamID 0
   // out
   Tick done = 0;  // completion of the data access
   TranslationResult result;
@@ -76,10 +77,11 @@ struct ArbBench : sc_core::sc_module {
   void issue(Txn& t) {
     wait(sc_core::sc_time::from_value(t.at));  // (1 ps time resolution)
     tlm::tlm_generic_payload p;
-    auto* ext = new TxnExtension;  // owned by p
+    auto* ext = new TxnExtension;  // owned by p (or by this function, when not attached)
+    std::unique_ptr<TxnExtension> unattached(t.withoutExtension ? ext : nullptr);
     ext->req.sid = 1;
     ext->req.qos = t.qos;
-    p.set_extension(ext);
+    if (!t.withoutExtension) p.set_extension(ext);
     unsigned char data[64] = {};
     p.set_command(t.write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
     p.set_address(kIova + uint64_t(t.page) * 0x1000);
@@ -227,6 +229,20 @@ TEST(SmmuWalkerArbitration, TwoWalkersGrantedAtOnceDoNotWalkOnePageTwice) {
   EXPECT_EQ(b.smmu.core().stats().walks, 3u);
   EXPECT_EQ(b.smmu.arbitrationStats().servedByFill, 1u);
   EXPECT_EQ(b.smmu.core().walkerSlots().jobs(), 3u);
+}
+
+TEST(SmmuWalkerArbitration, DmaWithoutExtensionGoesThroughTheArbiter) {
+  // StreamID 0 (no extension): its STE is not valid. The STE fetch is part of the walk, so the
+  // miss waits for the walker P1 holds: C_BAD_STE after P1's end + 2 ns + 1 read, no data access.
+  std::vector<Txn> txns = {txn("P1", 0, 0, 2), txn("N", 1000, 1, 3)};
+  txns[1].withoutExtension = true;
+  ArbBench b("bench", arbConfig(ArbitrationPolicy::RoundRobin), 2, txns);
+  sc_core::sc_start();
+  EXPECT_TRUE(txns[0].ok);
+  EXPECT_FALSE(txns[1].ok);
+  EXPECT_EQ(b.smmu.dmaWithoutExtension, 1u);
+  EXPECT_EQ(b.smmu.core().stats().faultsById[uint8_t(EventId::C_BAD_STE)], 1u);
+  EXPECT_EQ(txns[1].done, kEnd1 + 2 * kClk + kMem);
 }
 
 // Random open-loop traffic with repeated pages, several ports, two walkers, six TBU slots

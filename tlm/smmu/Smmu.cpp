@@ -166,6 +166,11 @@ __attribute__((noinline)) void Smmu::dmaTransportWithoutExtension(int port,
                                                                   tlm::tlm_generic_payload& p,
                                                                   sc_time& delay) {
   ++dmaWithoutExtension;
+  if (arbitrated_) {  // the same walkers, through the arbiter (request: StreamID 0, QoS 0)
+    TxnExtension none;
+    dmaTransportArbitrated(port, p, delay, &none);
+    return;
+  }
   TranslationRequest req;
   req.port = uint32_t(port);
   req.iova = p.get_address();
