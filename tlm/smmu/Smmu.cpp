@@ -212,6 +212,11 @@ struct Smmu::WalkWaiter {
   sc_core::sc_event granted;  // the arbiter handed it a walker (or covered)
 };
 
+// The stream of a request: StreamID, SSV and SubstreamID.
+inline uint64_t streamKey(const TranslationRequest& r) {
+  return uint64_t(r.sid) << 32 | uint64_t(r.ssv) << 31 | (r.ssv ? r.ssid : 0);
+}
+
 Tick Smmu::nowTick() { return timeOf(sc_core::SC_ZERO_TIME); }
 
 void Smmu::waitUntilPs(Tick t) {
@@ -276,6 +281,7 @@ TranslationResult Smmu::arbitrateWalk(const SmmuCore::DeferredMiss& d, uint64_t 
   WalkWaiter me;
   me.req = &d.req;
   const uint64_t id = uint64_t(reinterpret_cast<uintptr_t>(&me));
+  std::vector<WalkWaiter*>& sameStream = queuedWalks_[streamKey(d.req)];
   TranslationResult r;
   for (bool granted = false;;) {
     // Another walk filled the page (or is filling it) since the miss: no walk of its own. (Also
@@ -292,11 +298,11 @@ TranslationResult Smmu::arbitrateWalk(const SmmuCore::DeferredMiss& d, uint64_t 
     if (granted) break;
     // Requests and releases of this instant are arbitrated together, after this delta.
     arbiter_.request(WalkerArbiter::Waiter{id, d.req.port, d.req.qos, order});
-    queuedWalks_.push_back(&me);
+    sameStream.push_back(&me);
     me.covered = false;
     arbitrate_.notify(sc_core::SC_ZERO_TIME);
     wait(me.granted);
-    queuedWalks_.erase(std::find(queuedWalks_.begin(), queuedWalks_.end(), &me));
+    sameStream.erase(std::find(sameStream.begin(), sameStream.end(), &me));
     granted = !me.covered;  // else: covered by another walk's fill, served above
   }
   const Tick grant = nowTick();
@@ -309,7 +315,7 @@ TranslationResult Smmu::arbitrateWalk(const SmmuCore::DeferredMiss& d, uint64_t 
   r = core_.walkGranted(d, grant);
   // Misses waiting for a walker that this walk's fill translates take the fill instead (a
   // TBU matches its outstanding misses against a returning translation).
-  for (WalkWaiter* w : queuedWalks_)
+  for (WalkWaiter* w : sameStream)
     if (!w->covered && core_.lastFillCovers(*w->req) &&
         arbiter_.cancel(uint64_t(reinterpret_cast<uintptr_t>(w)))) {
       w->covered = true;

@@ -21,6 +21,8 @@
 #include <deque>
 #include <memory>
 #include <systemc>
+#include <unordered_map>
+#include <vector>
 #include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/simple_target_socket.h>
@@ -113,7 +115,8 @@ class Smmu : public sc_core::sc_module {
 
   bool arbitrated_ = false;
   WalkerArbiter arbiter_;
-  std::vector<WalkWaiter*> queuedWalks_;        // misses waiting for a walker
+  // Misses waiting for a walker, by stream (a walk's fill can only serve its own stream).
+  std::unordered_map<uint64_t, std::vector<WalkWaiter*>> queuedWalks_;
   std::deque<sc_core::sc_event*> slotWaiters_;  // transactions waiting for a TBU slot, in order
   WalkerArbitrationStats arbStats_;
   uint64_t arrivals_ = 0;  // arbitrated transactions so far: their arrival order

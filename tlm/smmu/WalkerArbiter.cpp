@@ -36,53 +36,45 @@ bool WalkerArbiter::acquire(const Waiter& w) {
     servedAny_ = true;
     return true;
   }
-  waiting_.push_back(Queued{w, seq_++});
+  request(w);
   return false;
 }
 
-size_t WalkerArbiter::pick() const {
-  // Each policy's key, smaller first; ties go to the older request (order, then request seq).
-  auto older = [this](size_t i, size_t j) {
-    const Queued &a = waiting_[i], &b = waiting_[j];
-    return a.w.order != b.w.order ? a.w.order < b.w.order : a.seq < b.seq;
-  };
-  // round_robin: the port after lastPort_ in cyclic order, the smallest
-  // (port - lastPort_ - 1) mod 2^32.
-  auto distance = [this](uint32_t port) {
-    return servedAny_ ? uint32_t(port - lastPort_ - 1u) : port;
-  };
-  size_t best = 0;
-  for (size_t i = 1; i < waiting_.size(); ++i) {
-    const Waiter &a = waiting_[i].w, &b = waiting_[best].w;
-    bool better = false;
-    switch (policy_) {
-      case ArbitrationPolicy::Fifo:
-        better = older(i, best);
-        break;
-      case ArbitrationPolicy::Qos:
-        better = a.qos != b.qos ? a.qos > b.qos : older(i, best);
-        break;
-      case ArbitrationPolicy::RoundRobin: {
-        const uint32_t da = distance(a.port), db = distance(b.port);
-        better = da != db ? da < db : older(i, best);
-        break;
-      }
-    }
-    if (better) best = i;
-  }
-  return best;
+WalkerArbiter::Key WalkerArbiter::keyOf(const Waiter& w) {
+  Key k{0, 0, w.order, seq_++, w.id};
+  if (policy_ == ArbitrationPolicy::RoundRobin) k.port = w.port;
+  if (policy_ == ArbitrationPolicy::Qos) k.rank = uint8_t(15 - (w.qos & 15));
+  return k;
 }
 
-void WalkerArbiter::request(const Waiter& w) { waiting_.push_back(Queued{w, seq_++}); }
+void WalkerArbiter::request(const Waiter& w) {
+  const Key k = keyOf(w);
+  queue_.insert(k);
+  waiting_[w.id] = Queued{w, k};
+}
+
+std::set<WalkerArbiter::Key>::iterator WalkerArbiter::pick() {
+  if (policy_ != ArbitrationPolicy::RoundRobin || !servedAny_ || lastPort_ == UINT32_MAX)
+    return queue_.begin();
+  // The first port after the one served last, wrapping to the smallest: its oldest request.
+  auto it = queue_.lower_bound(Key{lastPort_ + 1, 0, 0, 0, 0});
+  return it == queue_.end() ? queue_.begin() : it;
+}
+
+WalkerArbiter::Waiter WalkerArbiter::take(std::set<Key>::iterator it) {
+  const auto q = waiting_.find(it->id);
+  const Waiter w = q->second.w;
+  waiting_.erase(q);
+  queue_.erase(it);
+  lastPort_ = w.port;
+  servedAny_ = true;
+  return w;
+}
 
 bool WalkerArbiter::grant(Waiter* out) {
   if ((walkers_ != 0 && busy_ >= walkers_) || waiting_.empty()) return false;
-  const size_t i = pick();
-  const Waiter w = waiting_[i].w;
-  waiting_.erase(waiting_.begin() + long(i));
+  const Waiter w = take(pick());
   ++busy_;
-  lastPort_ = w.port;
-  servedAny_ = true;
   if (out) *out = w;
   return true;
 }
@@ -92,12 +84,11 @@ void WalkerArbiter::free() {
 }
 
 bool WalkerArbiter::cancel(uint64_t id) {
-  for (auto it = waiting_.begin(); it != waiting_.end(); ++it)
-    if (it->w.id == id) {
-      waiting_.erase(it);
-      return true;
-    }
-  return false;
+  const auto q = waiting_.find(id);
+  if (q == waiting_.end()) return false;
+  queue_.erase(q->second.key);
+  waiting_.erase(q);
+  return true;
 }
 
 bool WalkerArbiter::release(Waiter* next) {
@@ -105,11 +96,7 @@ bool WalkerArbiter::release(Waiter* next) {
     if (busy_) --busy_;
     return false;
   }
-  const size_t i = pick();
-  const Waiter w = waiting_[i].w;
-  waiting_.erase(waiting_.begin() + long(i));
-  lastPort_ = w.port;
-  servedAny_ = true;
+  const Waiter w = take(pick());
   if (next) *next = w;
   return true;  // the walker passes straight to w: busy_ is unchanged
 }

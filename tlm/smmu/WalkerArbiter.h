@@ -12,8 +12,10 @@
 #pragma once
 #include <array>
 #include <cstdint>
+#include <set>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "arch/Types.h"
@@ -29,7 +31,7 @@ const std::vector<std::string>& arbitrationNames();
 class WalkerArbiter {
  public:
   struct Waiter {
-    uint64_t id = 0;    // the caller's handle (which thread to wake)
+    uint64_t id = 0;    // the caller's handle (which thread to wake); unique among waiters
     uint32_t port = 0;  // TBU port of the translation
     uint8_t qos = 0;    // higher is more urgent
     uint64_t order = 0;  // arrival order (smaller: older); requests of equal order: by request
@@ -61,16 +63,33 @@ class WalkerArbiter {
   size_t waiting() const { return waiting_.size(); }
 
  private:
+  // A waiting request, ordered so that the policy's pick is found by a search: fifo and qos
+  // take the first; round_robin the first of the first port after the one served last.
+  struct Key {
+    uint32_t port;  // round_robin: the request's port; else 0
+    uint8_t rank;   // qos: 15 - qos (most urgent first); else 0
+    uint64_t order, seq;  // arrival order, then request order
+    uint64_t id;
+    bool operator<(const Key& o) const {
+      if (port != o.port) return port < o.port;
+      if (rank != o.rank) return rank < o.rank;
+      if (order != o.order) return order < o.order;
+      return seq < o.seq;
+    }
+  };
   struct Queued {
     Waiter w;
-    uint64_t seq;  // arrival order
+    Key key;
   };
-  size_t pick() const;  // index in waiting_ of the next to serve
+  Key keyOf(const Waiter& w);
+  std::set<Key>::iterator pick();  // the next to serve (waiting_ not empty)
+  Waiter take(std::set<Key>::iterator it);  // removes it from the queue
 
   unsigned walkers_;
   ArbitrationPolicy policy_;
   unsigned busy_ = 0;
-  std::vector<Queued> waiting_;
+  std::set<Key> queue_;
+  std::unordered_map<uint64_t, Queued> waiting_;  // by id
   uint64_t seq_ = 0;
   uint32_t lastPort_ = 0;  // round_robin: the port served last
   bool servedAny_ = false;
