@@ -1,6 +1,9 @@
 // Walker arbitration policies on hand-made queues: which waiting miss gets the next walker.
 #include <gtest/gtest.h>
 
+#include <random>
+#include <vector>
+
 #include "smmu/WalkerArbiter.h"
 
 using namespace smmu;
@@ -119,4 +122,72 @@ TEST(WalkerArbiter, OnePassGrantsRequestsOfAnInstantByPolicyThenArrival) {
   }
   // Nothing served yet: port 0 first; then port 2, its older request (order 40) first.
   EXPECT_EQ(served, (std::vector<uint64_t>{3, 2, 1}));
+}
+
+// The arbiter against the policies' definitions, scanned naively, over random requests, grants,
+// frees and withdrawals (ports wrap around, QoS and arrival order tie often).
+TEST(WalkerArbiter, MatchesThePolicyDefinitionsOnRandomTraffic) {
+  for (ArbitrationPolicy p :
+       {ArbitrationPolicy::Fifo, ArbitrationPolicy::RoundRobin, ArbitrationPolicy::Qos}) {
+    std::mt19937_64 rng(11 + int(p));
+    WalkerArbiter a(3, p);
+    struct Ref {
+      W w;
+      uint64_t seq;
+    };
+    std::vector<Ref> ref;
+    uint64_t seq = 0, nextId = 1;
+    uint32_t last = 0;
+    bool servedAny = false;
+    unsigned busy = 0;
+    for (int step = 0; step < 20000; ++step) {
+      const unsigned op = unsigned(rng() % 10);
+      if (op < 4) {
+        W w{nextId++, uint32_t(rng() % 2 ? rng() % 6 : 0xfffffffdu + rng() % 3),
+            uint8_t(rng() % 4), rng() % 50};
+        a.request(w);
+        ref.push_back({w, seq++});
+      } else if (op < 7) {
+        // The reference pick: the policy's key, then arrival order, then request order.
+        auto older = [](const Ref& x, const Ref& y) {
+          return x.w.order != y.w.order ? x.w.order < y.w.order : x.seq < y.seq;
+        };
+        auto dist = [&](uint32_t port) { return servedAny ? uint32_t(port - last - 1u) : port; };
+        size_t best = 0;
+        for (size_t i = 1; i < ref.size(); ++i) {
+          const Ref &x = ref[i], &y = ref[best];
+          bool better;
+          if (p == ArbitrationPolicy::Qos)
+            better = x.w.qos != y.w.qos ? x.w.qos > y.w.qos : older(x, y);
+          else if (p == ArbitrationPolicy::RoundRobin)
+            better = dist(x.w.port) != dist(y.w.port) ? dist(x.w.port) < dist(y.w.port)
+                                                      : older(x, y);
+          else
+            better = older(x, y);
+          if (better) best = i;
+        }
+        W g;
+        const bool can = busy < 3 && !ref.empty();
+        ASSERT_EQ(a.grant(&g), can) << step;
+        if (can) {
+          ASSERT_EQ(g.id, ref[best].w.id) << step;
+          last = ref[best].w.port;
+          servedAny = true;
+          ref.erase(ref.begin() + long(best));
+          ++busy;
+        }
+      } else if (op < 9) {
+        if (busy) {
+          a.free();
+          --busy;
+        }
+      } else if (!ref.empty()) {
+        const size_t i = rng() % ref.size();
+        ASSERT_TRUE(a.cancel(ref[i].w.id));
+        ref.erase(ref.begin() + long(i));
+      }
+      ASSERT_EQ(a.waiting(), ref.size());
+      ASSERT_EQ(a.busy(), busy);
+    }
+  }
 }
