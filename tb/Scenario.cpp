@@ -1056,6 +1056,9 @@ void pageSizesOf(Granule g, std::vector<uint64_t>& out) {
 
 constexpr uint64_t kMaxNs = 1000000000000ull;  // 1000 s: far beyond any run, no ps overflow
 constexpr uint64_t kVaLimit = uint64_t(1) << 48;
+// Slot threads per SMMU with walker arbitration other than fifo (each a SystemC thread with its
+// own stack, 128 KiB by default: 65536 of them reserve 8 GiB of address space).
+constexpr uint64_t kMaxSlotThreads = 65536;
 
 void validateImpl(const Scenario& s) {
   if (s.name.empty()) fail("name", "must not be empty");
@@ -1222,6 +1225,19 @@ void validateImpl(const Scenario& s) {
     bufferBytes += (unsigned __int128)g.count * mapped;
     // Backstop: whatever the pattern itself checks.
     if (std::string err = checkTrafficSpec(trafficSpecFor(s, i, 0)); !err.empty()) fail(p, err);
+  }
+  // Walker arbitration other than fifo runs a thread per outstanding slot of the SMMU's devices.
+  for (size_t mi = 0; mi < s.smmus.size(); ++mi) {
+    if (s.smmus[mi].ptwArbitration == ArbitrationPolicy::Fifo) continue;
+    uint64_t slots = 0;
+    for (const auto& g : s.devices)
+      if (smmuIndexOf(s, g) == mi) slots += uint64_t(g.count) * g.outstanding;
+    if (slots > kMaxSlotThreads)
+      fail("smmus[" + std::to_string(mi) + "].ptw_arbitration",
+           std::string(arbitrationName(s.smmus[mi].ptwArbitration)) +
+               " runs a thread per outstanding device slot: the devices of SMMU '" +
+               s.smmus[mi].name + "' have " + std::to_string(slots) + " (at most " +
+               std::to_string(kMaxSlotThreads) + "; use fifo, or fewer devices or outstanding)");
   }
   unsigned __int128 ram = 0;
   for (const auto& r : s.memory.regions) ram += r.size;

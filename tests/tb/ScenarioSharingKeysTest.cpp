@@ -65,4 +65,12 @@ devices:
             std::string::npos)
       << lt;
   EXPECT_EQ(parseError("smmus: [{ptw_arbitration: fifo}]\nrun: {mode: lt}\n"), "OK");
+  // A thread per outstanding slot: bounded.
+  const std::string many = parseError(
+      "smmus: [{ptw_arbitration: qos}]\n"
+      "devices: [{name: a, count: 2048, outstanding: 64, footprint_bytes: 4KiB}]\n");
+  EXPECT_NE(many.find("smmus[0].ptw_arbitration: qos runs a thread per outstanding device slot: "
+                      "the devices of SMMU 'smmu0' have 131072 (at most 65536"),
+            std::string::npos)
+      << many;
 }
