@@ -1164,7 +1164,8 @@ void validateImpl(const Scenario& s) {
     if (!(g.writeFraction >= 0.0 && g.writeFraction <= 1.0))
       fail(p + ".write_fraction",
            "must be between 0 and 1 (got " + doubleCodec().text(g.writeFraction) + ")");
-    if (g.qos > 15) fail(p + ".qos", "must be between 0 and 15 (got " + std::to_string(g.qos) + ")");
+    if (g.qos > 15)
+      fail(p + ".qos", "must be between 0 and 15 (got " + std::to_string(g.qos) + ")");
     if (g.outstanding < 1 || g.outstanding > 65536)
       fail(p + ".outstanding",
            "must be between 1 and 65536 (got " + std::to_string(g.outstanding) + ")");
