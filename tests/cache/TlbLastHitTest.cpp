@@ -9,23 +9,14 @@
 #include <string>
 #include <vector>
 
+#include "TestRand.h"
 #include "cache/ReplacementPolicy.h"
 #include "cache/Tlb.h"
 
 namespace smmu {
 namespace {
 
-// xorshift64: the workload's own generator, independent of the TLB's.
-struct Rand {
-  uint64_t x;
-  uint64_t next() {
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    return x;
-  }
-  uint64_t below(uint64_t n) { return next() % n; }
-};
+using smmu::testing::Rand;  // the workload's own generator
 
 TlbEntry entry(uint64_t va, uint8_t shift, uint32_t sid, uint32_t ssid, bool ssv, uint64_t tag) {
   TlbEntry e;

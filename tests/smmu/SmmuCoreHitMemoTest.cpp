@@ -11,23 +11,14 @@
 #include <vector>
 
 #include "HandBuilt.h"
+#include "TestRand.h"
 
 using namespace smmu;
 using namespace handbuilt;
 
 namespace {
 
-// xorshift64: the traffic's own generator.
-struct Rand {
-  uint64_t x;
-  uint64_t next() {
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    return x;
-  }
-  uint64_t below(uint64_t n) { return next() % n; }
-};
+using smmu::testing::Rand;  // the workload's own generator
 
 // The pages the traffic uses: kIova (rw), kIovaRo (ro), A (privileged only), B (never
 // executable), and 4 more rw pages (mapMore).
