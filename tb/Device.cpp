@@ -111,13 +111,24 @@ void Device::initRequest(TranslationRequest& req) const {
   req.qos = p_.qos;
 }
 
-inline Access Device::nextAccess(uint64_t i, uint64_t n) {
+// Transaction i of n: a trace row, whose stream is written into req field by field (a struct
+// copy right after building it would stall on store forwarding when the SMMU reads it), or the
+// pattern's next access (taken in batches).
+inline Device::Transfer Device::transfer(uint64_t i, uint64_t n, TranslationRequest& req) {
+  if (p_.trace) {
+    const TraceRow& row = (*p_.trace)[i];
+    req.sid = row.sid;
+    req.ssid = row.ssid;
+    req.ssv = row.ssv;
+    return {row.iova, row.write, row.bytes};
+  }
   if (batchPos_ == batchLen_) {
     batchLen_ = size_t(std::min<uint64_t>(kBatch, n - i));
     traffic_->nextBatch(batch_.data(), batchLen_);
     batchPos_ = 0;
   }
-  return batch_[batchPos_++];
+  const Access a = batch_[batchPos_++];
+  return {p_.iovaBase + a.offset, a.write, p_.accessBytes};
 }
 
 void Device::slotThread(unsigned k) {
@@ -133,28 +144,30 @@ void Device::slotThread(unsigned k) {
     Tick at = std::max(nowPs(), nextIssueAt_);
     if (p_.trace) at = std::max(at, stats_.startPs + (*p_.trace)[i].tNs * kPsPerNs);
     nextIssueAt_ = at + p_.thinkPs;
-    uint64_t iova;
-    bool write;
-    unsigned bytes;
-    if (p_.trace) {
-      const TraceRow& row = (*p_.trace)[i];
-      req.sid = row.sid;
-      req.ssid = row.ssid;
-      req.ssv = row.ssv;
-      iova = row.iova;
-      write = row.write;
-      bytes = row.bytes;
-    } else {
-      const Access a = nextAccess(i, n);
-      iova = p_.iovaBase + a.offset;
-      write = a.write;
-      bytes = p_.accessBytes;
-    }
+    const Transfer t = transfer(i, n, req);
     advanceTo(at);
-    const Tick done = issue(slot.payload, *slot.ext, slot.buffer.data(), iova, write, bytes, at);
+    const Tick done =
+        issue(slot.payload, *slot.ext, slot.buffer.data(), t.iova, t.write, t.bytes, at);
     advanceTo(done);  // the slot is busy until its transaction completes
   }
   if (--running_ == 0) slotsDone_.notify();
+}
+
+// One thread for all slots: it issues when a slot is free, knowing every completion time at
+// issue (the target annotates it).
+inline void Device::issueInOrder(TranslationRequest& req) {
+  const uint64_t n = p_.trace ? p_.trace->size() : p_.transactions;
+  for (uint64_t i = 0; i < n; ++i) {
+    // A captured workload issues no earlier than the row's time.
+    // The device's time when known from advanceTo (nothing has yielded since).
+    Tick now = kUnknownTime;
+    if (p_.trace) now = advanceTo(stats_.startPs + (*p_.trace)[i].tNs * kPsPerNs);
+    if (inflight_.size() >= p_.outstanding)  // all slots busy: wait for the earliest
+      now = advanceTo(inflight_.popEarliest());
+    const Transfer t = transfer(i, n, req);
+    inflight_.push(issue(payload_, *ext_, buffer_.data(), t.iova, t.write, t.bytes, now));
+    if (p_.thinkPs) advanceTo(nowPs() + p_.thinkPs);
+  }
 }
 
 void Device::run() {
@@ -171,37 +184,11 @@ void Device::run() {
   // port, address and direction on its own copy). The stream too, unless a trace gives it.
   TranslationRequest& req = ext_->req;
   initRequest(req);
-  if (!slots_.empty()) {  // the slot threads issue; this thread waits for them to finish
+  if (slots_.empty()) {
+    issueInOrder(req);
+  } else {  // the slot threads issue; this thread waits for them to finish
     slotsGo_.notify();
     if (running_) wait(slotsDone_);
-    flushLatency();
-    done_ = true;
-    doneEvent.notify(sc_core::SC_ZERO_TIME);
-    return;
-  }
-  const uint64_t n = p_.trace ? p_.trace->size() : p_.transactions;
-  for (uint64_t i = 0; i < n; ++i) {
-    // A captured workload issues no earlier than the row's time.
-    // The device's time when known from advanceTo (nothing has yielded since).
-    Tick now = kUnknownTime;
-    if (p_.trace) now = advanceTo(stats_.startPs + (*p_.trace)[i].tNs * kPsPerNs);
-    if (inflight_.size() >= p_.outstanding)  // all slots busy: wait for the earliest
-      now = advanceTo(inflight_.popEarliest());
-    if (p_.trace) {
-      // The row's stream, field by field (a struct copy right after building it would stall on
-      // store forwarding when the SMMU reads it).
-      const TraceRow& row = (*p_.trace)[i];
-      req.sid = row.sid;
-      req.ssid = row.ssid;
-      req.ssv = row.ssv;
-      inflight_.push(
-          issue(payload_, *ext_, buffer_.data(), row.iova, row.write, row.bytes, now));
-    } else {
-      const Access a = nextAccess(i, n);
-      inflight_.push(issue(payload_, *ext_, buffer_.data(), p_.iovaBase + a.offset, a.write,
-                           p_.accessBytes, now));
-    }
-    if (p_.thinkPs) advanceTo(nowPs() + p_.thinkPs);
   }
   // Wait for the last transactions to complete so that simulated time covers them.
   advanceTo(stats_.lastCompletionPs);

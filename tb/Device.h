@@ -132,7 +132,7 @@ class Device : public sc_core::sc_module {
   // Issues one transaction at the device's time `now` (kUnknownTime: read it here) with the
   // given payload, extension and data buffer; returns its completion time.
   static constexpr Tick kUnknownTime = ~Tick{0};
-  // (Inlined into run: its one caller per kind of source.)
+  // (Inlined into its two callers: the single-thread loop and the slot threads.)
   __attribute__((always_inline)) inline Tick issue(tlm::tlm_generic_payload& payload,
                                                    TxnExtension& ext, unsigned char* buffer,
                                                    uint64_t iova, bool write, unsigned bytes,
@@ -141,8 +141,15 @@ class Device : public sc_core::sc_module {
   void slotThread(unsigned slot);
   // The request fields a device sets once (the stream, unless a trace row gives it).
   void initRequest(TranslationRequest& req) const;
-  // The pattern's next access (taken in batches).
-  Access nextAccess(uint64_t index, uint64_t total);
+  struct Transfer {
+    uint64_t iova;
+    bool write;
+    unsigned bytes;
+  };
+  // Transaction `index` of `total`: a trace row (its stream into req) or the pattern's next.
+  Transfer transfer(uint64_t index, uint64_t total, TranslationRequest& req);
+  // The single-thread way: issue every transaction, waiting only when all slots are busy.
+  void issueInOrder(TranslationRequest& req);
   // Lets the device's time reach t (wait, or run ahead in LT mode); returns the device's time.
   Tick advanceTo(Tick t);  // (inline: the device loop's own)
   Tick yieldUntil(Tick t, Tick now);

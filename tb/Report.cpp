@@ -132,12 +132,12 @@ nlohmann::json makeStatsJson(const RunRecord& run) {
         nlohmann::json q = nlohmann::json::array();
         for (unsigned level = 0; level < a->byQos.size(); ++level) {
           const auto& x = a->byQos[level];
-          if (!x.requests) continue;
+          if (!x.walks) continue;
           nlohmann::json e;
           e["qos"] = level;
-          e["walks"] = x.requests;
+          e["walks"] = x.walks;
           e["waited"] = x.waited;
-          e["mean_wait_ns"] = round6(ns(x.waitSum) / double(x.requests));
+          e["mean_wait_ns"] = round6(ns(x.waitSum) / double(x.walks));
           e["max_wait_ns"] = ns(x.maxWait);
           q.push_back(std::move(e));
         }

@@ -422,17 +422,13 @@ Codec<RunMode> runModeCodec() {
 
 // A walker arbitration policy by name (arbitrationNames()).
 Codec<ArbitrationPolicy> arbitrationCodec() {
-  return {"one of: fifo | round_robin | qos",
-          [](const YAML::Node& n, const Ctx& c) {
-            const std::string t = trim(scalarText(n, c, "one of " + joinNames(arbitrationNames())));
-            ArbitrationPolicy p;
-            if (!parseArbitration(t, p))
-              fail(c.path,
-                   "unknown value '" + t + "' (expected " + joinNames(arbitrationNames()) + ")",
-                   n.Mark());
-            return p;
-          },
-          [](ArbitrationPolicy p) { return std::string(arbitrationName(p)); }};
+  std::vector<std::pair<std::string, ArbitrationPolicy>> names;
+  for (const auto& n : arbitrationNames()) {
+    ArbitrationPolicy p{};
+    parseArbitration(n, p);
+    names.emplace_back(n, p);
+  }
+  return enumCodec<ArbitrationPolicy>(std::move(names));
 }
 
 // A replacement policy name (replacementPolicyNames()), kept as a string.

@@ -178,7 +178,7 @@ TEST(SmmuWalkerArbitration, FifoServesInArrivalOrder) {
   EXPECT_EQ(s.tlbMisses, 5u);
   EXPECT_EQ(arb.servedByFill, 1u);
   // Walker waits: A2 kEnd1 - (100 + 6 ns), A3, B1, C1 likewise; A1 none.
-  EXPECT_EQ(arb.byQos[0].requests, 3u);
+  EXPECT_EQ(arb.byQos[0].walks, 3u);
   EXPECT_EQ(arb.byQos[0].waited, 2u);
   EXPECT_EQ(arb.byQos[0].waitSum, (kEnd1 - 100 - kFront) + (kEnd2 - 200 - kFront));
   EXPECT_EQ(arb.byQos[5].waitSum, kEnd3 - 1000 - kFront);
@@ -307,7 +307,7 @@ TEST(SmmuWalkerArbitration, QosBurstFavoursHighQosAndConservesTheWork) {
   const Burst b(ArbitrationPolicy::Qos);
   b.expectConservation();
   auto mean = [&](unsigned q) {
-    return double(b.arb.byQos[q].waitSum) / double(b.arb.byQos[q].requests);
+    return double(b.arb.byQos[q].waitSum) / double(b.arb.byQos[q].walks);
   };
   EXPECT_LT(mean(3), mean(2));
   EXPECT_LT(mean(2), mean(1));

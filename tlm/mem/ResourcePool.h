@@ -54,18 +54,8 @@ class ResourcePool {
   // acquire() for a job whose start was decided outside the pool: an arbiter granted it a server
   // at `start` (>= arrival), when one was free then. The wait is accounted as acquire() would.
   Grant acquireAt(Tick arrival, Tick start) {
-    Grant g;
-    g.start = start;
-    if (limited()) {
-      std::pop_heap(freeAt_.begin(), freeAt_.end(), std::greater<Tick>());
-      freeAt_.pop_back();
-    }
-    ++jobs_;
-    const Tick wait = start - arrival;
-    waitSum_ += wait;
-    if (wait) ++waited_;
-    maxWait_ = std::max(maxWait_, wait);
-    return g;
+    if (limited()) takeEarliestFree();
+    return startJob(arrival, start);
   }
   // Both at once, for a job whose holding time is known on arrival. Returns the start.
   Tick reserve(Tick arrival, Tick hold) {
@@ -83,16 +73,23 @@ class ResourcePool {
  private:
   // Out of line: acquire() stays small enough to inline (an unlimited pool is a hit's case).
   __attribute__((noinline)) Grant acquireLimited(Tick arrival) {
-    Grant g;
+    return startJob(arrival, std::max(arrival, takeEarliestFree()));
+  }
+  // Takes the earliest-free server out of the heap; returns its free-at time.
+  Tick takeEarliestFree() {
     std::pop_heap(freeAt_.begin(), freeAt_.end(), std::greater<Tick>());
-    g.start = std::max(arrival, freeAt_.back());
+    const Tick t = freeAt_.back();
     freeAt_.pop_back();
-    const Tick wait = g.start - arrival;
+    return t;
+  }
+  // A job arriving at `arrival` starts at `start`: counted, with its wait.
+  Grant startJob(Tick arrival, Tick start) {
+    const Tick wait = start - arrival;
     ++jobs_;
     waitSum_ += wait;
     if (wait) ++waited_;
     maxWait_ = std::max(maxWait_, wait);
-    return g;
+    return Grant{0, start};
   }
 
   unsigned servers_ = 0;

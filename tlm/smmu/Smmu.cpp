@@ -129,6 +129,23 @@ inline Tick Smmu::timeOf(const sc_time& delay) {
   return psResolution_ ? at : at / unitsPerPs_;
 }
 
+// The request of a DMA from the device bound at `port`.
+__attribute__((always_inline)) inline TranslationRequest Smmu::requestOf(
+    int port, const tlm::tlm_generic_payload& p, const TxnExtension& ext) {
+  // Field by field, as the device has just written them: a wider load of fields stored
+  // separately stalls on store forwarding (hence also the condition on ssid, which keeps
+  // GCC from loading sid and ssid as one word; without a substream SmmuCore ignores ssid).
+  // Every field once (no default initialisation first).
+  const bool ssv = ext.req.ssv;
+  return TranslationRequest{uint32_t(port),  // the binding index: one micro TLB per device
+                            ext.req.sid,
+                            ssv ? ext.req.ssid : 0,
+                            ssv,
+                            p.get_address(),
+                            AccessAttrs{p.is_write(), ext.req.acc.priv, ext.req.acc.instr},
+                            ext.req.qos};
+}
+
 void Smmu::dmaTransport(int port, tlm::tlm_generic_payload& p, sc_time& delay) {
   TxnExtension* ext = nullptr;
   p.get_extension(ext);
@@ -140,18 +157,7 @@ void Smmu::dmaTransport(int port, tlm::tlm_generic_payload& p, sc_time& delay) {
     dmaTransportArbitrated(port, p, delay, ext);
     return;
   }
-  // Field by field, as the device has just written them: a wider load of fields stored
-  // separately stalls on store forwarding (hence also the condition on ssid, which keeps
-  // GCC from loading sid and ssid as one word; without a substream SmmuCore ignores ssid).
-  // Every field once (no default initialisation first).
-  const bool ssv = ext->req.ssv;
-  const TranslationRequest req{
-      uint32_t(port),  // the binding index: one micro TLB per bound device
-      ext->req.sid,
-      ssv ? ext->req.ssid : 0,
-      ssv,
-      p.get_address(),
-      AccessAttrs{p.is_write(), ext->req.acc.priv, ext->req.acc.instr}};
+  const TranslationRequest req = requestOf(port, p, *ext);
   // The result is built in place, in the extension (the device reads it there): constructing
   // it from the returned prvalue writes it there directly, where an assignment would copy the
   // freshly written struct (and stall on store forwarding).
@@ -185,7 +191,7 @@ __attribute__((always_inline)) inline void Smmu::completeDma(tlm::tlm_generic_pa
                                                            const TranslationResult& r,
                                                            Tick latencyPs, sc_time& delay) {
   if (latencyPs != lastLatencyPs_) {  // hits mostly take the same time: convert once
-    lastLatency_ = sc_time::from_value(latencyPs * unitsPerPs_);
+    lastLatency_ = psTime(latencyPs);
     lastLatencyPs_ = latencyPs;
   }
   delay += lastLatency_;
@@ -221,7 +227,7 @@ Tick Smmu::nowTick() { return timeOf(sc_core::SC_ZERO_TIME); }
 
 void Smmu::waitUntilPs(Tick t) {
   const Tick now = nowTick();
-  if (t > now) wait(sc_time::from_value((t - now) * unitsPerPs_));
+  if (t > now) wait(psTime(t - now));
 }
 
 // The transaction at the front of the TBU-slot queue, when a slot can be taken.
@@ -249,29 +255,20 @@ void Smmu::dmaTransportArbitrated(int port, tlm::tlm_generic_payload& p, sc_time
       if (slotWaiters_.front() == &mine && core_.translationSlotAvailable()) {
         const Tick freeAt = core_.translationSlotFreeAt(), now = nowTick();
         if (freeAt <= now) break;
-        wait(sc_time::from_value((freeAt - now) * unitsPerPs_), mine);
+        wait(psTime(freeAt - now), mine);
       } else {
         wait(mine);
       }
     }
     slotWaiters_.pop_front();
   }
-  TranslationRequest req;
-  req.port = uint32_t(port);
-  req.sid = ext->req.sid;
-  req.ssv = ext->req.ssv;
-  req.ssid = req.ssv ? ext->req.ssid : 0;
-  req.iova = p.get_address();
-  req.acc = AccessAttrs{p.is_write(), ext->req.acc.priv, ext->req.acc.instr};
-  req.qos = ext->req.qos;
-  const Tick now = arrival;
   SmmuCore::DeferredMiss d;
   TranslationResult& r = ext->result;
-  r = core_.translateOrDefer(req, now, d);
+  r = core_.translateOrDefer(requestOf(port, p, *ext), arrival, d);
   wakeSlotWaiter();  // (another slot may be free: the next in line takes it)
   if (d.deferred) r = arbitrateWalk(d, order);
   // What is left of the translation time after the waits inside this transport.
-  const Tick end = now + r.latency, at = nowTick();
+  const Tick end = arrival + r.latency, at = nowTick();
   completeDma(p, r, end > at ? end - at : 0, delay);
 }
 
@@ -305,13 +302,8 @@ TranslationResult Smmu::arbitrateWalk(const SmmuCore::DeferredMiss& d, uint64_t 
     sameStream.erase(std::find(sameStream.begin(), sameStream.end(), &me));
     granted = !me.covered;  // else: covered by another walk's fill, served above
   }
-  const Tick grant = nowTick();
-  auto& q = arbStats_.byQos[d.req.qos & 15];
-  ++q.requests;
-  const Tick waited = grant - std::min(grant, request);
-  if (waited) ++q.waited;
-  q.waitSum += waited;
-  q.maxWait = std::max(q.maxWait, waited);
+  const Tick grant = nowTick();  // (>= request: it asked no earlier)
+  arbStats_.recordGrant(d.req.qos, grant - request);
   r = core_.walkGranted(d, grant);
   // Misses waiting for a walker that this walk's fill translates take the fill instead (a
   // TBU matches its outstanding misses against a returning translation).

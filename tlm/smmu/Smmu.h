@@ -64,7 +64,6 @@ class Smmu : public sc_core::sc_module {
   // fifo; tests also turn it on for fifo (which then must equal the core's walker pool).
   void setArbitratedWalkers(bool on) { arbitrated_ = on; }
   bool arbitratedWalkers() const { return arbitrated_; }
-  const WalkerArbiter& walkerArbiter() const { return arbiter_; }
   const WalkerArbitrationStats& arbitrationStats() const { return arbStats_; }
 
  private:
@@ -84,6 +83,10 @@ class Smmu : public sc_core::sc_module {
   void dmaTransportWithoutExtension(int port, tlm::tlm_generic_payload& p,
                                     sc_core::sc_time& delay);
   Tick timeOf(const sc_core::sc_time& delay);
+  // Picoseconds as sc_time (after timeOf() has set the resolution).
+  sc_core::sc_time psTime(Tick ps) const { return sc_core::sc_time::from_value(ps * unitsPerPs_); }
+  static TranslationRequest requestOf(int port, const tlm::tlm_generic_payload& p,
+                                      const TxnExtension& ext);
   // latencyPs: the translation time still to annotate (r.latency, or what is left of it after
   // waiting inside the transport).
   void completeDma(tlm::tlm_generic_payload& p, const TranslationResult& r, Tick latencyPs,

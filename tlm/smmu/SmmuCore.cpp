@@ -683,11 +683,17 @@ __attribute__((noinline)) TranslationResult SmmuCore::miss(const TranslationRequ
     *deferTo_ = DeferredMiss{true, req, now, r, slot};
     return r;
   }
-  // TCU: a walker slot is held for the configuration fetch and the table walk.
-  const ResourcePool::Grant g = ptw_.acquire(now + r.latency);
-  r.latency = g.start - now;
+  return walkOn(ptw_.acquire(now + r.latency), req, now, r, slot);
+}
+
+// TCU: a walker slot is held for the configuration fetch and the table walk (from the walker's
+// start), the TBU slot until the translation ends.
+TranslationResult SmmuCore::walkOn(const ResourcePool::Grant& walker,
+                                   const TranslationRequest& req, Tick now, TranslationResult r,
+                                   const ResourcePool::Grant& slot) {
+  r.latency = walker.start - now;
   r = walk(req, now, r);
-  ptw_.release(g, now + r.latency);
+  ptw_.release(walker, now + r.latency);
   xlate_.release(slot, now + r.latency);
   return r;
 }
@@ -720,14 +726,8 @@ bool SmmuCore::serveFromFill(const DeferredMiss& d, Tick at, TranslationResult& 
 }
 
 TranslationResult SmmuCore::walkGranted(const DeferredMiss& d, Tick grant) {
-  TranslationResult r = d.r;
-  const ResourcePool::Grant g = ptw_.acquireAt(d.now + r.latency, grant);
-  r.latency = grant - d.now;
   lastFillValid_ = false;
-  r = walk(d.req, d.now, r);
-  ptw_.release(g, d.now + r.latency);
-  xlate_.release(d.slot, d.now + r.latency);
-  return r;
+  return walkOn(ptw_.acquireAt(d.now + d.r.latency, grant), d.req, d.now, d.r, d.slot);
 }
 
 TranslationResult SmmuCore::hit(const TranslationRequest& req, const TlbEntry& e,

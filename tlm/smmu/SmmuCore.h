@@ -210,6 +210,8 @@ class SmmuCore {
   // A main-TLB miss: the walk (or, under translateOrDefer, its deferral); releases `slot`.
   TranslationResult miss(const TranslationRequest& req, Tick now, TranslationResult r,
                          const ResourcePool::Grant& slot);
+  TranslationResult walkOn(const ResourcePool::Grant& walker, const TranslationRequest& req,
+                           Tick now, TranslationResult r, const ResourcePool::Grant& slot);
   // The micro TLB, then the main TLB: the entry hit (nullptr: a miss), the TLB that gave it
   // (from; nullptr: a TLB of another type than SetAssocTlb) and where it was served (by).
   const TlbEntry* lookupMicroThenMain(uint32_t port, uint32_t sid, uint32_t ssid, bool ssv,

@@ -1,26 +1,35 @@
 #include "smmu/WalkerArbiter.h"
 
+#include <utility>
+
 namespace smmu {
 
+namespace {
+const std::pair<ArbitrationPolicy, const char*> kPolicies[] = {
+    {ArbitrationPolicy::Fifo, "fifo"},
+    {ArbitrationPolicy::RoundRobin, "round_robin"},
+    {ArbitrationPolicy::Qos, "qos"}};
+}  // namespace
+
 std::string_view arbitrationName(ArbitrationPolicy p) {
-  switch (p) {
-    case ArbitrationPolicy::Fifo: return "fifo";
-    case ArbitrationPolicy::RoundRobin: return "round_robin";
-    case ArbitrationPolicy::Qos: return "qos";
-  }
+  for (const auto& [policy, name] : kPolicies)
+    if (policy == p) return name;
   return "?";
 }
 
 const std::vector<std::string>& arbitrationNames() {
-  static const std::vector<std::string> n = {"fifo", "round_robin", "qos"};
+  static const std::vector<std::string> n = [] {
+    std::vector<std::string> v;
+    for (const auto& [policy, name] : kPolicies) v.emplace_back(name);
+    return v;
+  }();
   return n;
 }
 
 bool parseArbitration(std::string_view name, ArbitrationPolicy& out) {
-  for (ArbitrationPolicy p :
-       {ArbitrationPolicy::Fifo, ArbitrationPolicy::RoundRobin, ArbitrationPolicy::Qos})
-    if (arbitrationName(p) == name) {
-      out = p;
+  for (const auto& [policy, n] : kPolicies)
+    if (n == name) {
+      out = policy;
       return true;
     }
   return false;
@@ -92,13 +101,8 @@ bool WalkerArbiter::cancel(uint64_t id) {
 }
 
 bool WalkerArbiter::release(Waiter* next) {
-  if (waiting_.empty()) {
-    if (busy_) --busy_;
-    return false;
-  }
-  const Waiter w = take(pick());
-  if (next) *next = w;
-  return true;  // the walker passes straight to w: busy_ is unchanged
+  free();
+  return grant(next);  // the walker passes straight to the next waiter, if any
 }
 
 }  // namespace smmu

@@ -10,6 +10,7 @@
 // time step, so that requests and releases of the same instant are arbitrated together (and,
 // with `order`, in arrival order rather than in the order the kernel ran their processes).
 #pragma once
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <set>
@@ -98,12 +99,20 @@ class WalkerArbiter {
 // Misses that asked the arbiter for a walker, by the QoS of their transaction.
 struct WalkerArbitrationStats {
   struct PerQos {
-    uint64_t requests = 0;  // misses that asked for a walker
-    uint64_t waited = 0;    // of those, granted later than they asked
+    uint64_t walks = 0;   // misses granted a walker
+    uint64_t waited = 0;  // of those, granted later than they asked
     Tick waitSum = 0, maxWait = 0;
   };
   std::array<PerQos, 16> byQos{};
   uint64_t servedByFill = 0;  // misses served by another walk's fill while queued for a walker
+  // A miss of priority qos granted a walker `wait` after it asked.
+  void recordGrant(uint8_t qos, Tick wait) {
+    PerQos& q = byQos[qos & 15];
+    ++q.walks;
+    if (wait) ++q.waited;
+    q.waitSum += wait;
+    q.maxWait = std::max(q.maxWait, wait);
+  }
 };
 
 }  // namespace smmu
