@@ -704,7 +704,11 @@ const Schema<MemorySpec>& memorySchema() {
       scalar("channels", &MemorySpec::channels, intCodec<uint32_t>(IntStyle::Decimal),
              "accesses served at once (0 = unlimited)"),
       scalar("occupancy_ns", &MemorySpec::occupancyNs, intCodec<uint64_t>(IntStyle::Decimal),
-             "time one access keeps its channel busy, ns"),
+             "time one burst keeps its channel busy, ns"),
+      scalar("channel_bytes_per_ns", &MemorySpec::channelBytesPerNs, doubleCodec(),
+             "bandwidth of one channel, bytes/ns (GB/s): a burst carries occupancy_ns x this "
+             "many bytes and an access of n bytes takes ceil(n / burst) bursts back to back, "
+             "(bursts - 1) x occupancy_ns longer; 0 = every access is one burst"),
   };
   return s;
 }
@@ -1067,6 +1071,14 @@ void validateImpl(const Scenario& s) {
          "must be <= 65536, 0 = unlimited (got " + std::to_string(s.memory.channels) + ")");
   if (s.memory.occupancyNs > kMaxNs)
     fail("memory.occupancy_ns", "must be <= " + std::to_string(kMaxNs));
+  if (!(s.memory.channelBytesPerNs >= 0 && s.memory.channelBytesPerNs <= 1e6))
+    fail("memory.channel_bytes_per_ns",
+         "must be between 0 and 1000000 (got " + doubleCodec().text(s.memory.channelBytesPerNs) +
+             ")");
+  if (s.memory.channelBytesPerNs > 0 && s.memory.occupancyNs == 0)
+    fail("memory.channel_bytes_per_ns",
+         "needs memory.occupancy_ns > 0: a burst carries occupancy_ns x channel_bytes_per_ns "
+         "bytes");
   if (s.run.quantumNs < 1 || s.run.quantumNs > kMaxNs)
     fail("run.quantum_ns", "must be between 1 and " + std::to_string(kMaxNs) + " (got " +
                                std::to_string(s.run.quantumNs) + ")");

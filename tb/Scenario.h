@@ -12,7 +12,10 @@
 //     regions:                    # RAM, [{base, size}], 4 KiB aligned, non-overlapping
 //       - {base: 0x80000000, size: 8GiB}
 //     channels: 0                 # accesses served at once; 0 = unlimited (no contention)
-//     occupancy_ns: 0             # time one access keeps its channel busy
+//     occupancy_ns: 0             # time one burst keeps its channel busy
+//     channel_bytes_per_ns: 0     # a channel's bandwidth (GB/s): a burst carries
+//                                 # occupancy_ns x this many bytes, an access of n bytes takes
+//                                 # ceil(n / burst) bursts; 0 = any access is one burst
 //   smmus:                        # list of SMMU instances
 //     - name: smmu0
 //       preset: default           # named configuration (tlm/smmu/Presets.h), applied first:
@@ -148,9 +151,18 @@ struct MemRegion {
 struct MemorySpec {
   uint64_t latencyNs = 100;  // latency_ns
   uint32_t channels = 0;     // channels: accesses served at once (0 = unlimited)
-  uint64_t occupancyNs = 0;  // occupancy_ns: time one access keeps its channel busy
+  uint64_t occupancyNs = 0;  // occupancy_ns: time one burst keeps its channel busy
+  double channelBytesPerNs = 0;  // channel_bytes_per_ns: bandwidth of one channel (0 = by burst)
   std::vector<MemRegion> regions{{0x80000000ull, uint64_t(8) << 30}};  // regions
 };
+
+// Bytes one burst carries (occupancy_ns x channel_bytes_per_ns, at least 1), 0 when transfers
+// do not cost by their size.
+inline uint64_t burstBytesOf(const MemorySpec& m) {
+  if (m.channelBytesPerNs <= 0 || m.occupancyNs == 0) return 0;
+  const double b = double(m.occupancyNs) * m.channelBytesPerNs + 0.5;
+  return b < 1 ? 1 : uint64_t(b);
+}
 
 // One SMMU instance; maps onto SmmuConfig (toSmmuConfig). Defaults are SmmuConfig's.
 struct SmmuSpec {

@@ -18,7 +18,7 @@ System::System(sc_core::sc_module_name name, const Scenario& s, const std::strin
     : sc_module(name), sc_(s), mem_(s.memory.latencyNs * kPsPerNs), memTarget_("memory", mem_) {
   validateScenario(s);
   for (const auto& r : s.memory.regions) mem_.addRegion(r.base, r.size);
-  mem_.setChannels(s.memory.channels, s.memory.occupancyNs * kPsPerNs);
+  mem_.setChannels(s.memory.channels, s.memory.occupancyNs * kPsPerNs, burstBytesOf(s.memory));
   const bool lt = s.run.mode == RunMode::Lt;
   if (lt) tlm::tlm_global_quantum::instance().set(sc_time(double(s.run.quantumNs), SC_NS));
   if (!recordPath.empty()) recorder_ = std::make_unique<TransactionRecorder>(recordPath);
@@ -26,8 +26,15 @@ System::System(sc_core::sc_module_name name, const Scenario& s, const std::strin
     throw std::runtime_error("memory.regions[0]: needs at least 2 GiB (1 GiB for tables and "
                              "queues, the rest for device buffers)");
   const MemRegion& ram = s.memory.regions.front();
-  tableAlloc_ = std::make_unique<PageAllocator>(mem_, ram.base, kTableArea);
-  dataAlloc_ = std::make_unique<PageAllocator>(mem_, ram.base + kTableArea, ram.size - kTableArea);
+  // The host reaches memory through TLM at its own time (setup work included: its accesses
+  // take channel slots when they happen, not at a time computed elsewhere).
+  hostMem_ = std::make_unique<HostMemoryPort>("host_memory");
+  hostMem_->port.socket.bind(memTarget_.socket);
+  tableAlloc_ = std::make_unique<PageAllocator>(*hostMem_, ram.base, kTableArea);
+  // Device buffers are the devices' memory, prepared outside the simulated system: zeroed
+  // without simulated time (they are shared zero pages until written).
+  dataAlloc_ = std::make_unique<PageAllocator>(mem_, ram.base + kTableArea, ram.size - kTableArea,
+                                               /*timedZeroing=*/false);
 
   for (size_t i = 0; i < s.smmus.size(); ++i) {
     const SmmuSpec& spec = s.smmus[i];
@@ -38,10 +45,11 @@ System::System(sc_core::sc_module_name name, const Scenario& s, const std::strin
     auto port = std::make_unique<TlmRegisterAccess>(fmt::format("host_{}", spec.name).c_str(),
                                                     spec.regBase);
     port->socket.bind(smmu->regs);
+    port->memory = hostMem_.get();
     DriverOptions opt;
     opt.sidBits = spec.sidBits;
     opt.twoLevel = spec.streamTable == StreamTableFormat::TwoLevel;
-    drivers_.push_back(std::make_unique<ArmSmmuV3Driver>(*port, mem_, *tableAlloc_, opt));
+    drivers_.push_back(std::make_unique<ArmSmmuV3Driver>(*port, *hostMem_, *tableAlloc_, opt));
     smmus_.push_back(std::move(smmu));
     hostPorts_.push_back(std::move(port));
   }
@@ -116,6 +124,17 @@ void System::hostThread() {
         dopt.granule = grp.granule;
         dopt.iasBits = 48;
         Domain& dom = drv.createDomain(dopt);
+        // The buffer is mapped before the device is attached, so that its stream never sees a
+        // half-built domain (as with VFIO/iommufd, where the IOVA space is populated first).
+        const uint64_t size = (grp.footprintBytes + grp.pageSize - 1) / grp.pageSize * grp.pageSize;
+        const PhysAddr pa = dataAlloc_->alloc(size, grp.pageSize);
+        // One map() per page_size chunk, so that the buffer is mapped with exactly that page
+        // or block size (a single map() would pick the largest size the alignment allows).
+        IommuProt prot;
+        for (uint64_t off = 0; off < size; off += grp.pageSize)
+          if (!drv.map(dom, p.iovaBase + off, pa + off, grp.pageSize, prot))
+            throw std::runtime_error(fmt::format("device {}: mapping IOVA {:#x} failed", di,
+                                                 p.iovaBase + off));
         if (p.trace) {
           // A trace-driven device attaches every stream its trace uses to its domain.
           for (const auto& [sid, ssid] : traceStreams_[g]) {
@@ -129,15 +148,6 @@ void System::hostThread() {
         } else {
           drv.attach(dom, p.sid);
         }
-        const uint64_t size = (grp.footprintBytes + grp.pageSize - 1) / grp.pageSize * grp.pageSize;
-        const PhysAddr pa = dataAlloc_->alloc(size, grp.pageSize);
-        // One map() per page_size chunk, so that the buffer is mapped with exactly that page
-        // or block size (a single map() would pick the largest size the alignment allows).
-        IommuProt prot;
-        for (uint64_t off = 0; off < size; off += grp.pageSize)
-          if (!drv.map(dom, p.iovaBase + off, pa + off, grp.pageSize, prot))
-            throw std::runtime_error(fmt::format("device {}: mapping IOVA {:#x} failed", di,
-                                                 p.iovaBase + off));
       }
     }
     for (size_t i = 0; i < drivers_.size(); ++i) tableBytes_[i] = drivers_[i]->pgtableBytes();

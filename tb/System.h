@@ -63,6 +63,8 @@ class System : public sc_core::sc_module {
   std::unique_ptr<PageAllocator> tableAlloc_, dataAlloc_;
   std::vector<std::unique_ptr<Smmu>> smmus_;
   std::vector<std::unique_ptr<TlmRegisterAccess>> hostPorts_;
+  // The host agent's memory accesses (tables, queues, CDs) at its own simulated time.
+  std::unique_ptr<HostMemoryPort> hostMem_;
   std::vector<std::unique_ptr<ArmSmmuV3Driver>> drivers_;
   std::vector<std::unique_ptr<Device>> devices_;
   std::vector<DeviceRecord> deviceInfo_;

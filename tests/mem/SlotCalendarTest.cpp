@@ -60,3 +60,35 @@ TEST(SlotCalendar, ABacklogOfFullSlotsIsSkipped) {
   EXPECT_EQ(cal.reserve(250000), 500010u);  // arriving inside the backlog
   EXPECT_EQ(cal.jobsThatWaited(), 50001u);
 }
+
+// A transfer of several bursts takes one slot per burst, each the first slot with room after
+// the previous burst's; it counts as one access whose wait is the delay beyond back to back.
+TEST(SlotCalendar, MultiBurstAccessTakesConsecutiveSlotsWithRoom) {
+  SlotCalendar cal;
+  cal.configure(1, 10);  // one channel, 10 ps per burst
+  // Uncontended: 4 bursts in slots 0..3, the last starting at 30.
+  EXPECT_EQ(cal.reserve(3, 4), 33u);  // arrives at 3: bursts at 3, 13, 23, 33
+  EXPECT_EQ(cal.jobs(), 1u);
+  EXPECT_EQ(cal.jobsThatWaited(), 0u);
+  // Slots 0..3 are full: a one-burst access arriving at 5 starts in slot 4.
+  EXPECT_EQ(cal.reserve(5), 40u);
+  EXPECT_EQ(cal.waitSum(), 35u);
+  // Slot 6 taken first, then a 3-burst access from 45: slot 4 full, so bursts in 5, 7, 8; the
+  // last starts at 80 instead of 45 + 2 * 10 = 65: it waited 15.
+  EXPECT_EQ(cal.reserve(60), 60u);
+  EXPECT_EQ(cal.reserve(45, 3), 80u);
+  EXPECT_EQ(cal.jobs(), 4u);
+  EXPECT_EQ(cal.jobsThatWaited(), 2u);
+  EXPECT_EQ(cal.waitSum(), 35u + 15u);
+  EXPECT_EQ(cal.maxWait(), 35u);
+}
+
+TEST(SlotCalendar, TwoChannelsCarryTwoTransfersSideBySide) {
+  SlotCalendar cal;
+  cal.configure(2, 10);
+  EXPECT_EQ(cal.reserve(0, 4), 30u);
+  EXPECT_EQ(cal.reserve(0, 4), 30u);  // the second channel
+  EXPECT_EQ(cal.reserve(0, 2), 50u);  // slots 0..3 full on both: bursts in slots 4 and 5
+  EXPECT_EQ(cal.jobsThatWaited(), 1u);
+  EXPECT_EQ(cal.waitSum(), 40u);  // 50 instead of 10
+}

@@ -193,6 +193,51 @@ TEST(SparseMemory, LatencyAndCounters) {
   EXPECT_EQ(mem.pagesAllocated(), 1u);  // counters reset, contents kept
 }
 
+// An access costs by its size once bursts carry a set number of bytes: n bytes are
+// ceil(n / burst) bursts back to back, each holding a channel for the occupancy; the data
+// completes the latency after the last burst starts. Without channels there is no queueing,
+// but the transfer still takes its time.
+TEST(SparseMemory, SizedAccessesTakeOneOccupancyPerBurst) {
+  constexpr Tick kLat = 100000, kOcc = 5000;  // 100 ns latency, 5 ns per 64-byte burst
+  SparseMemory mem(kLat);
+  mem.setChannels(0, kOcc, 64);
+  EXPECT_TRUE(mem.sizedAccesses());
+  EXPECT_EQ(mem.burstsOf(1), 1u);
+  EXPECT_EQ(mem.burstsOf(64), 1u);
+  EXPECT_EQ(mem.burstsOf(65), 2u);
+  EXPECT_EQ(mem.burstsOf(4096), 64u);
+  uint8_t buf[4096] = {};
+  Tick lat = 0;
+  ASSERT_EQ(mem.read(0x1000, buf, 8, &lat), MemStatus::Ok);
+  EXPECT_EQ(lat, kLat);  // one burst
+  lat = 0;
+  ASSERT_EQ(mem.read(0x1000, buf, 256, &lat), MemStatus::Ok);
+  EXPECT_EQ(lat, kLat + 3 * kOcc);  // 4 bursts: 100 + 15 ns
+  lat = 0;
+  ASSERT_EQ(mem.write(0x1000, buf, 4096, &lat), MemStatus::Ok);
+  EXPECT_EQ(lat, kLat + 63 * kOcc);  // 64 bursts: 100 + 315 ns
+
+  // One channel: a 4 KiB read at 0 holds it for 64 slots; an 8-byte read arriving at 10 ns
+  // starts in slot 64 (320 ns) and completes 100 ns later.
+  SparseMemory one(kLat);
+  one.setChannels(1, kOcc, 64);
+  one.setTimeBase(0);
+  lat = 0;
+  ASSERT_EQ(one.read(0x1000, buf, 4096, &lat), MemStatus::Ok);
+  EXPECT_EQ(lat, kLat + 63 * kOcc);
+  lat = 10000;
+  ASSERT_EQ(one.read(0x1000, buf, 8, &lat), MemStatus::Ok);
+  EXPECT_EQ(lat, 64 * kOcc + kLat);
+
+  // Burst bytes 0: any size is one burst (the classic model).
+  SparseMemory flat(kLat);
+  flat.setChannels(0, kOcc, 0);
+  EXPECT_FALSE(flat.sizedAccesses());
+  lat = 0;
+  ASSERT_EQ(flat.read(0x1000, buf, 4096, &lat), MemStatus::Ok);
+  EXPECT_EQ(lat, kLat);
+}
+
 TEST(SparseMemory, PagePtrAndForEachPageInAddressOrder) {
   SparseMemory mem;
   EXPECT_EQ(mem.pagePtr(0x5000, false), nullptr);

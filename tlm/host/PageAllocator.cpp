@@ -18,8 +18,8 @@ std::string hex(uint64_t v) {
 
 }  // namespace
 
-PageAllocator::PageAllocator(PhysMemIf& mem, PhysAddr base, uint64_t size)
-    : mem_(mem), base_(base), size_(size), next_(base) {
+PageAllocator::PageAllocator(PhysMemIf& mem, PhysAddr base, uint64_t size, bool timedZeroing)
+    : mem_(mem), base_(base), size_(size), next_(base), timedZeroing_(timedZeroing) {
   if (size == 0) throw std::invalid_argument("PageAllocator: empty region at " + hex(base));
   if (base + (size - 1) < base)
     throw std::invalid_argument("PageAllocator: region " + hex(base) + " + " + hex(size) +
@@ -38,7 +38,8 @@ void PageAllocator::zero(PhysAddr pa, uint64_t len) {
   static const std::array<uint8_t, 4096> kZeros{};
   while (len != 0) {
     const uint64_t n = std::min<uint64_t>(len, kZeros.size());
-    if (mem_.write(pa, kZeros.data(), size_t(n), &memTime_) != MemStatus::Ok)
+    if (mem_.write(pa, kZeros.data(), size_t(n), timedZeroing_ ? &memTime_ : nullptr) !=
+        MemStatus::Ok)
       throw std::runtime_error("PageAllocator: zeroing " + hex(pa) +
                                " failed: no memory at that address (external abort)");
     pa += n;

@@ -16,8 +16,10 @@ namespace smmu {
 
 class PageAllocator {
  public:
-  // Throws std::invalid_argument if the region is empty or wraps past 2^64.
-  PageAllocator(PhysMemIf& mem, PhysAddr base, uint64_t size);
+  // Throws std::invalid_argument if the region is empty or wraps past 2^64. timedZeroing false:
+  // blocks are zeroed without latency (nullptr *lat: no simulated time, no memory contention),
+  // for memory that is set up outside the simulated system (the testbench's DMA buffers).
+  PageAllocator(PhysMemIf& mem, PhysAddr base, uint64_t size, bool timedZeroing = true);
 
   // A zeroed block of at least `size` bytes. The block size is `size` rounded up to a power of
   // two (minimum 8 bytes); it is aligned to that block size, or to `align` if larger (align must
@@ -51,6 +53,7 @@ class PageAllocator {
   PhysAddr next_;
   uint64_t inUse_ = 0, peak_ = 0;
   Tick memTime_ = 0;
+  bool timedZeroing_ = true;
   std::unordered_map<PhysAddr, uint64_t> live_;       // block address -> block size
   std::map<uint64_t, std::vector<PhysAddr>> free_;     // block size -> free blocks
 };

@@ -11,6 +11,7 @@ TlmRegisterAccess::TlmRegisterAccess(sc_core::sc_module_name name, uint64_t base
     : sc_module(name), socket("socket"), base_(base) {}
 
 void TlmRegisterAccess::access(tlm::tlm_command cmd, uint32_t off, void* data, unsigned len) {
+  if (memory) memory->sync();
   payload_.set_command(cmd);
   payload_.set_address(base_ + off);
   payload_.set_data_ptr(static_cast<unsigned char*>(data));

@@ -1,10 +1,13 @@
 // RegisterAccessIf over a TLM initiator socket: each access is a b_transport to an SMMU's
 // register frame followed by a wait() for its latency, so it must be called from an SC_THREAD.
+// With `memory` set (the host's HostMemoryPort), the memory accesses the host made before are
+// waited out first: a register access happens after them in simulated time.
 #pragma once
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
 
+#include "host/HostMemoryPort.h"
 #include "host/RegisterAccessIf.h"
 
 namespace smmu {
@@ -13,6 +16,7 @@ class TlmRegisterAccess : public sc_core::sc_module, public RegisterAccessIf {
  public:
   tlm_utils::simple_initiator_socket<TlmRegisterAccess> socket;
   sc_core::sc_time pollInterval = sc_core::sc_time(100, sc_core::SC_NS);
+  HostMemoryPort* memory = nullptr;  // the same host's memory port (optional)
 
   // base: the physical address of the SMMU's register frame (SmmuConfig::regBase); accesses go
   // to base + offset.
@@ -22,7 +26,10 @@ class TlmRegisterAccess : public sc_core::sc_module, public RegisterAccessIf {
   void write32(uint32_t off, uint32_t v) override;
   uint64_t read64(uint32_t off) override;
   void write64(uint32_t off, uint64_t v) override;
-  void pollDelay() override { wait(pollInterval); }
+  void pollDelay() override {
+    if (memory) memory->sync();
+    wait(pollInterval);
+  }
   uint64_t accesses() const { return accesses_; }
 
  private:

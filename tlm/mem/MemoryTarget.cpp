@@ -110,7 +110,7 @@ void MemoryTarget::b_transport(int, tlm::tlm_generic_payload& gp, sc_core::sc_ti
     gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
     return;
   }
-  gp.set_dmi_allowed(!mem_.channels().limited());
+  gp.set_dmi_allowed(!timedBeyondDmi());
   gp.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 
@@ -139,8 +139,9 @@ bool MemoryTarget::get_direct_mem_ptr(int, tlm::tlm_generic_payload& gp, tlm::tl
   const PhysAddr pageLast = pageBase + SparseMemory::kPageMask;
 
   SparseMemory::Region ram;
-  if (mem_.channels().limited()) {
-    // Accesses through DMI would escape the channel contention: none while it is modelled.
+  if (timedBeyondDmi()) {
+    // Accesses through DMI would escape the channel contention and the size of a transfer
+    // (a DMI grant has one latency): none while either is modelled.
     dmi.set_start_address(pageBase);
     dmi.set_end_address(pageLast);
     dmi.set_granted_access(tlm::tlm_dmi::DMI_ACCESS_NONE);

@@ -11,8 +11,9 @@
 //   get_direct_mem_ptr  grants read/write DMI to the 4 KiB page containing the address
 //                       (allocating it), clipped to its RAM region, with read and write latency =
 //                       SparseMemory::latency(); denied outside RAM, and denied (and not hinted
-//                       by b_transport) while memory channels are limited: DMI accesses would
-//                       bypass the contention. DMI accesses bypass the SparseMemory counters
+//                       by b_transport) while memory channels are limited or transfers cost by
+//                       their size (burst bytes set): DMI accesses would bypass the contention
+//                       and carry one latency whatever their size. DMI accesses bypass the SparseMemory counters
 //                       (pages are never freed, so grants never expire).
 #pragma once
 #include <tlm_utils/multi_passthrough_target_socket.h>
@@ -46,6 +47,8 @@ class MemoryTarget : public sc_core::sc_module {
   void b_transport(int id, tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
   unsigned int transport_dbg(int id, tlm::tlm_generic_payload& gp);
   bool get_direct_mem_ptr(int id, tlm::tlm_generic_payload& gp, tlm::tlm_dmi& dmi);
+  // Channel contention or sized transfers: an access's time depends on more than DMI carries.
+  bool timedBeyondDmi() const { return mem_.channels().limited() || mem_.sizedAccesses(); }
 
   SparseMemory& mem_;
   uint64_t dmiGrants_ = 0;

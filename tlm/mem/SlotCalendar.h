@@ -29,10 +29,31 @@ class SlotCalendar {
   bool limited() const { return channels_ != 0; }
   unsigned channels() const { return channels_; }
 
-  // Start time of an access arriving at `arrival` (>= arrival).
-  Tick reserve(Tick arrival) {
+  // Start time of an access arriving at `arrival` (>= arrival) that occupies a channel for one
+  // slot.
+  Tick reserve(Tick arrival) { return reserve(arrival, 1); }
+  // An access of `bursts` slots (a transfer larger than one burst): its bursts take one slot
+  // each, every burst the first slot with room after the previous one's (back to back when the
+  // channels have room). Returns the start of the last burst. It counts as one access, whose
+  // wait is the delay of its last burst beyond an uncontended transfer.
+  Tick reserve(Tick arrival, unsigned bursts) {
     ++jobs_;
     if (!limited()) return arrival;
+    Tick start = reserveSlot(arrival);
+    for (unsigned i = 1; i < bursts; ++i) start = reserveSlot(start + slot_);
+    account(start - arrival - Tick(bursts - 1) * slot_);
+    return start;
+  }
+  Tick slot() const { return slot_; }
+
+  uint64_t jobs() const { return jobs_; }
+  uint64_t jobsThatWaited() const { return waited_; }
+  Tick waitSum() const { return waitSum_; }
+  Tick maxWait() const { return maxWait_; }
+
+ private:
+  // One burst: the first slot with room at or after `arrival`; its start (>= arrival).
+  Tick reserveSlot(Tick arrival) {
     const uint64_t first = arrival / slot_;
     uint64_t s = first;
     path_.clear();
@@ -53,26 +74,15 @@ class SlotCalendar {
           path_.push_back(&e);
         }
         compress(s + (e.used == channels_ ? 1 : 0));
-        const Tick start = std::max(arrival, Tick(s) * slot_);
-        account(start - arrival);
-        return start;
+        return std::max(arrival, Tick(s) * slot_);
       }
       path_.push_back(&e);
       s = std::max(e.next, s + 1);  // full: jump to where room may be
     }
     s = first + kRingSlots;  // saturated window: past it
     compress(s);
-    const Tick start = Tick(s) * slot_;
-    account(start - arrival);
-    return start;
+    return Tick(s) * slot_;
   }
-
-  uint64_t jobs() const { return jobs_; }
-  uint64_t jobsThatWaited() const { return waited_; }
-  Tick waitSum() const { return waitSum_; }
-  Tick maxWait() const { return maxWait_; }
-
- private:
   struct Slot {
     uint64_t index = ~uint64_t(0) >> 1;
     uint32_t used = 0;

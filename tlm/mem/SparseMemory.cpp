@@ -188,18 +188,21 @@ void SparseMemory::addRegion(PhysAddr base, uint64_t size) {
   lastRegion_ = 0;
 }
 
-void SparseMemory::account(Tick* lat) {
+void SparseMemory::account(Tick* lat, size_t len) {
   if (!lat) return;
+  const unsigned bursts = burstsOf(len);
   if (channels_.limited()) {
     const Tick arrival = timeBase_ + *lat;
-    *lat += channels_.reserve(arrival) - arrival;
+    *lat += channels_.reserve(arrival, bursts) - arrival;
+  } else {
+    *lat += Tick(bursts - 1) * occupancy_;
   }
   *lat += latency_;
 }
 
 MemStatus SparseMemory::read(PhysAddr pa, void* dst, size_t len, Tick* lat) {
   ++reads_;
-  account(lat);
+  account(lat, len);
   if (!inRam(pa, len)) {
     ++aborts_;
     return MemStatus::ExternalAbort;
@@ -211,7 +214,7 @@ MemStatus SparseMemory::read(PhysAddr pa, void* dst, size_t len, Tick* lat) {
 
 MemStatus SparseMemory::write(PhysAddr pa, const void* src, size_t len, Tick* lat) {
   ++writes_;
-  account(lat);
+  account(lat, len);
   if (!inRam(pa, len)) {
     ++aborts_;
     return MemStatus::ExternalAbort;

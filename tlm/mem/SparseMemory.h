@@ -62,11 +62,28 @@ class SparseMemory : public PhysMemIf {
   bool ramIntervalAt(PhysAddr pa, Region& out) const;
 
   // Access latency in picoseconds, added to *lat once per access.
-  // Contention: `channels` parallel channels, each busy for `occupancy` per access (0 channels
+  // Contention: `channels` parallel channels, each busy for `occupancy` per burst (0 channels
   // or 0 occupancy = unlimited). An access issued at timeBase() + *lat waits for room in the
   // calendar (SlotCalendar); the wait is added to *lat before the latency.
-  void setChannels(unsigned channels, Tick occupancy) { channels_.configure(channels, occupancy); }
+  // Size: with burstBytes > 0 an access of n bytes is ceil(n / burstBytes) bursts (at least
+  // one), back to back on its channel, each holding it for `occupancy` (so a channel moves
+  // burstBytes / occupancy bytes per ps): its last burst starts (bursts - 1) * occupancy after
+  // the first, later under contention, and its data completes `latency` after that. This
+  // applies with unlimited channels too. burstBytes == 0: every access is one burst.
+  void setChannels(unsigned channels, Tick occupancy, uint64_t burstBytes = 0) {
+    channels_.configure(channels, occupancy);
+    occupancy_ = occupancy;
+    burstBytes_ = occupancy ? burstBytes : 0;
+  }
   const SlotCalendar& channels() const { return channels_; }
+  uint64_t burstBytes() const { return burstBytes_; }
+  // Bursts an access of len bytes takes (1 unless burstBytes > 0).
+  unsigned burstsOf(size_t len) const {
+    if (!burstBytes_ || len <= burstBytes_) return 1;
+    return unsigned((len + burstBytes_ - 1) / burstBytes_);
+  }
+  // The access's cost depends on its size (DMI cannot carry that).
+  bool sizedAccesses() const { return burstBytes_ != 0; }
 
   void setLatency(Tick ps) { latency_ = ps; }
   Tick latency() const { return latency_; }
@@ -136,7 +153,9 @@ class SparseMemory : public PhysMemIf {
 
   Tick latency_ = 0;
   SlotCalendar channels_;
-  void account(Tick* lat);
+  Tick occupancy_ = 0;
+  uint64_t burstBytes_ = 0;
+  void account(Tick* lat, size_t len);
   uint64_t reads_ = 0, writes_ = 0, bytesRead_ = 0, bytesWritten_ = 0, aborts_ = 0;
 };
 

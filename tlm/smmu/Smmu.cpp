@@ -349,6 +349,8 @@ void Smmu::invalidateDmi(sc_dt::uint64 start, sc_dt::uint64 end) {
 void Smmu::commandThread() {
   for (;;) {
     while (core_.commandsPending()) {
+      // The command's memory accesses start now (not at the last translation's time base).
+      walk.setTimeBase(nowTick());
       const Tick t = core_.processCommands(1);
       wait(sc_time(double(t), SC_PS));
     }
