@@ -172,6 +172,10 @@ class SmmuCore {
   bool recordEvent(const EventRecord& r, Tick* lat = nullptr);
 
   const SmmuStats& stats() const { return stats_; }
+  // Starts the statistics afresh (a statistics window opens): zeroes stats() and the counters of
+  // the walker, translation-slot and lookup-slot pools. Caches, queues, the pools' busy servers
+  // and every other timing state are kept, so the model behaves exactly as without the reset.
+  void resetStats();
   TlbIf& tlb() { return *tlb_; }
   TlbIf* utlb(uint32_t port) { return port < utlbs_.size() ? utlbs_[port].get() : nullptr; }
   const WalkCache& walkCache() const { return *walkCache_; }
