@@ -141,6 +141,10 @@ void System::hostThread() {
       }
     }
     for (size_t i = 0; i < drivers_.size(); ++i) tableBytes_[i] = drivers_[i]->pgtableBytes();
+    // The host queues some commands without waiting for them (CMD_PREFETCH_CONFIG after an
+    // STE, as Linux does): the SMMUs consuming them is still the setup, not the traffic.
+    for (auto& m : smmus_)
+      while (!m->commandsIdle()) wait(m->commandsIdleEvent());
   } catch (const std::exception& e) {
     hostError_ = e.what();
     sc_core::sc_stop();

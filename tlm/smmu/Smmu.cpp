@@ -349,9 +349,12 @@ void Smmu::invalidateDmi(sc_dt::uint64 start, sc_dt::uint64 end) {
 void Smmu::commandThread() {
   for (;;) {
     while (core_.commandsPending()) {
+      commandBusy_ = true;
       const Tick t = core_.processCommands(1);
       wait(sc_time(double(t), SC_PS));
     }
+    commandBusy_ = false;
+    commandsIdle_.notify();
     wait(cmdqKick_);
   }
 }

@@ -65,6 +65,10 @@ class Smmu : public sc_core::sc_module {
   void setArbitratedWalkers(bool on) { arbitrated_ = on; }
   bool arbitratedWalkers() const { return arbitrated_; }
   const WalkerArbitrationStats& arbitrationStats() const { return arbStats_; }
+  // The command queue is empty and its last command has taken its time (commandsIdleEvent()
+  // fires when that becomes true): whoever queued commands without a CMD_SYNC can wait for them.
+  bool commandsIdle() const { return !commandBusy_ && !core_.commandsPending(); }
+  const sc_core::sc_event& commandsIdleEvent() const { return commandsIdle_; }
   // Starts the statistics afresh (SmmuCore::resetStats, the arbiter's and the DMA path's
   // counters); the model's state and timing are untouched.
   void resetStats() {
@@ -122,6 +126,8 @@ class Smmu : public sc_core::sc_module {
   Tick lastLatencyPs_ = 0;   // the last translation latency converted, and its sc_time
   sc_core::sc_time lastLatency_;
   sc_core::sc_event cmdqKick_;
+  sc_core::sc_event commandsIdle_;
+  bool commandBusy_ = false;  // the command thread is taking a command's time
 
   bool arbitrated_ = false;
   WalkerArbiter arbiter_;
