@@ -27,6 +27,7 @@ struct TranslationRequest {
 // Where a translation was served: the port's micro TLB, the main TLB, a main-TLB entry whose
 // fill was still in flight (coalesced onto another walk), a walk, bypass, or it ended.
 enum class ServedBy : uint8_t { Utlb, Tlb, Coalesced, Walk, Bypass, Fault, Abort };
+inline constexpr unsigned kServedByCount = 7;  // (an array indexed by ServedBy)
 std::string_view servedByName(ServedBy s);  // "utlb", "tlb", "coalesced", "walk", ...
 inline bool servedByCache(ServedBy s) {
   return s == ServedBy::Utlb || s == ServedBy::Tlb || s == ServedBy::Coalesced;
