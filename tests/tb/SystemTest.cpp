@@ -123,7 +123,7 @@ void traceRowsAreIssuedAndRecorded(const std::string& override) {
   std::ifstream rec(dir / "tx.csv");
   std::string header, line;
   std::getline(rec, header);
-  EXPECT_EQ(header, "sid,ssid,iova,dir,issue_ns,done_ns,outcome,hit,walk_reads");
+  EXPECT_EQ(header, "sid,ssid,iova,pa,dir,issue_ns,done_ns,outcome,hit,walk_reads");
   std::vector<std::vector<std::string>> rows;
   while (std::getline(rec, line)) {
     std::vector<std::string> f;
@@ -134,18 +134,26 @@ void traceRowsAreIssuedAndRecorded(const std::string& override) {
     rows.push_back(f);
   }
   ASSERT_EQ(rows.size(), 4u);
+  // Columns: 0 sid, 1 ssid, 2 iova, 3 pa, 4 dir, 5 issue_ns, 6 done_ns, 7 outcome, 8 hit,
+  // 9 walk_reads.
   // Row 1: a miss (L1 descriptor, STE, CD, 4 levels) at t = 0 relative to the traffic start.
-  EXPECT_EQ(rows[0][7], "walk");
-  EXPECT_EQ(rows[0][8], "7");
-  const double t0 = std::stod(rows[0][4]);
-  EXPECT_DOUBLE_EQ(std::stod(rows[0][5]) - t0, 8 + 700 + 100);
+  EXPECT_EQ(rows[0][8], "walk");
+  EXPECT_EQ(rows[0][9], "7");
+  const double t0 = std::stod(rows[0][5]);
+  EXPECT_DOUBLE_EQ(std::stod(rows[0][6]) - t0, 8 + 700 + 100);
+  // The buffer is the first block of the data area, 1 GiB into RAM (the first GiB holds the
+  // tables): IOVA 0x1_0000_0000 + x is PA 0xc000_0000 + x.
+  EXPECT_EQ(rows[0][3], "0xc0000000");
+  EXPECT_EQ(rows[1][3], "0xc0000040");
+  EXPECT_EQ(rows[2][3], "0xc0000080");
   // Row 2 issues at 5000 ns and hits; row 3 waits for row 2 (one outstanding).
-  EXPECT_DOUBLE_EQ(std::stod(rows[1][4]) - t0, 5000);
-  EXPECT_EQ(rows[1][3], "w");
-  EXPECT_EQ(rows[1][7], "tlb");
-  EXPECT_DOUBLE_EQ(std::stod(rows[2][4]), std::stod(rows[1][5]));
-  EXPECT_EQ(rows[3][6], "fault");
+  EXPECT_DOUBLE_EQ(std::stod(rows[1][5]) - t0, 5000);
+  EXPECT_EQ(rows[1][4], "w");
+  EXPECT_EQ(rows[1][8], "tlb");
+  EXPECT_DOUBLE_EQ(std::stod(rows[2][5]), std::stod(rows[1][6]));
+  EXPECT_EQ(rows[3][3], "");  // a fault has no output address
   EXPECT_EQ(rows[3][7], "fault");
+  EXPECT_EQ(rows[3][8], "fault");
   std::filesystem::remove_all(dir);
 }
 
