@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Plot the results of `smmusim sweep` (OUT/results.csv).
 
-Draws DMA latency (p50, p90, p99 and the mean) and the TLB hit rate against one axis of the
-sweep:
+Draws DMA latency (p50, p90, p99 and the mean) and where the transactions were served (TLB hit
+without waiting, hit under another transaction's walk, own walk) against one axis of the sweep:
 
     plot_sweep.py OUT/results.csv --x 'smmus[0].tlb_entries' \\
         [--series memory.latency_ns] [--facet 'smmus[0].walker_issue_cycles'] \\
@@ -33,6 +33,10 @@ PERCENTILES = [("latency_p50_ns", "p50", "-", "o"),
                ("latency_p90_ns", "p90", "--", "s"),
                ("latency_p99_ns", "p99", ":", "^"),
                ("latency_mean_ns", "mean", "-.", "x")]
+# Fractions of the transactions, by where they were served (results.csv columns added up).
+SERVED = [(("utlb_rate", "tlb_rate"), "TLB hit", "-", "o"),
+          (("coalesced_rate",), "hit under fill", "--", "s"),
+          (("walk_rate",), "walk", ":", "^")]
 
 
 def die(msg):
@@ -64,6 +68,10 @@ def read_results(path):
         die(f"{path}: {e.strerror}")
     if not header or header[0] != "point" or FIRST_STAT not in header or "status" not in header:
         die(f"{path}: not a sweep results.csv (expected point, axes..., {FIRST_STAT}, ..., status)")
+    missing = [c for cols, _, _, _ in SERVED for c in cols if c not in header]
+    if missing:
+        die(f"{path}: no column {', '.join(missing)} (a results.csv of an older smmusim? "
+            "re-run the sweep to rebuild it)")
     axes = header[1:header.index(FIRST_STAT)]
     return axes, rows
 
@@ -147,8 +155,10 @@ def main(argv=None):
             for column, _, style, marker in PERCENTILES:
                 y = [number(r[column]) for r in pts]
                 lat.plot(x, y, linestyle=style, marker=marker, color=color, markersize=4)
-            hit.plot(x, [number(r["tlb_hit_rate"]) for r in pts], marker="o", color=color,
-                     markersize=4, label=label_of(key))
+            for columns, _, style, marker in SERVED:
+                y = [sum(number(r[c]) or 0.0 for c in columns) for r in pts]
+                hit.plot(x, y, linestyle=style, marker=marker, color=color, markersize=4,
+                         label=label_of(key) if columns == SERVED[0][0] else None)
         if facet is not None:
             lat.set_title(f"{args.facet} = {facet}", fontsize=10)
         lat.grid(True, alpha=0.3)
@@ -166,14 +176,21 @@ def main(argv=None):
             hit.minorticks_off()
             lat.minorticks_off()
     grid[0][0].set_ylabel("DMA latency (ns)")
-    grid[1][0].set_ylabel("TLB hit rate")
+    grid[1][0].set_ylabel("fraction of transactions")
     styles = [Line2D([], [], color="0.3", linestyle=s, marker=m, markersize=4, label=n)
               for _, n, s, m in PERCENTILES]
     grid[0][0].legend(handles=styles, loc="upper left", fontsize=8, title="latency",
                       title_fontsize=8)
+    served = [Line2D([], [], color="0.3", linestyle=s, marker=m, markersize=4, label=n)
+              for _, n, s, m in SERVED]
+    kinds = grid[1][0].legend(handles=served, loc="upper left", fontsize=8, title="served by",
+                              title_fontsize=8)
     if len(series) > 1 or series_axes:
+        if len(facets) == 1:  # the same panel: a second legend() would replace the first
+            grid[1][0].add_artist(kinds)
         grid[1][-1].legend(loc="lower right", fontsize=8)
-    fig.suptitle(args.title or f"{args.csv}: latency and TLB hit rate vs {args.x}", fontsize=11)
+    fig.suptitle(args.title or f"{args.csv}: latency and where transactions were served vs "
+                 f"{args.x}", fontsize=11)
     fig.tight_layout()
     out = args.out or os.path.join(os.path.dirname(args.csv), "plot.png")
     fig.savefig(out, dpi=110)

@@ -11,7 +11,12 @@ using sc_core::SC_PS;
 
 Device::Device(sc_core::sc_module_name name, const DeviceParams& p,
                std::unique_ptr<TrafficPattern> traffic, const sc_core::sc_event& start)
-    : sc_module(name), socket("socket"), p_(p), traffic_(std::move(traffic)), start_(start) {
+    : sc_module(name),
+      socket("socket"),
+      p_(p),
+      traffic_(std::move(traffic)),
+      start_(start),
+      window_(p.window ? p.window : &ownWindow_) {
   inflight_.reset(p_.outstanding);
   unsigned maxBytes = p_.accessBytes;
   if (p_.trace)
@@ -62,6 +67,16 @@ __attribute__((noinline)) Tick Device::yieldUntil(Tick t, Tick now) {
   return nowPs();
 }
 
+inline Tick Device::transport(tlm::tlm_generic_payload& payload) {
+  // The annotated delay starts at the device's local time offset (zero when not decoupled).
+  sc_time delay = lt_ ? qk_.get_local_time() : sc_core::SC_ZERO_TIME;
+  const uint64_t before = delay.value();
+  const uint64_t kernelBefore = kernelTime().value();
+  transport_->b_transport(payload, delay);
+  // The target may have waited inside the transport (contention mode): the kernel's time moved.
+  return toPs(kernelTime().value() - kernelBefore + delay.value() - before);
+}
+
 inline Tick Device::issue(tlm::tlm_generic_payload& payload, TxnExtension& ext,
                           unsigned char* buffer, uint64_t iova, bool write, unsigned bytes,
                           Tick now) {
@@ -74,24 +89,22 @@ inline Tick Device::issue(tlm::tlm_generic_payload& payload, TxnExtension& ext,
   payload.set_byte_enable_ptr(nullptr);
   payload.set_dmi_allowed(false);
   payload.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-  // The annotated delay starts at the device's local time offset (zero when not decoupled).
-  sc_time delay = lt_ ? qk_.get_local_time() : sc_core::SC_ZERO_TIME;
-  const uint64_t before = delay.value();
-  ++stats_.issued;
   const Tick issued = now == kUnknownTime ? nowPs() : now;
-  const uint64_t kernelBefore = kernelTime().value();
-  transport_->b_transport(payload, delay);
-  // The target may have waited inside the transport (contention mode): the kernel's time moved.
-  const Tick lat = toPs(kernelTime().value() - kernelBefore + delay.value() - before);
+  // Statistics count the transactions issued in the window: one compare once it is open.
+  if (issued < window_->startPs && !window_->admit(issued)) [[unlikely]]
+    return issueUncounted(payload, ext, iova, write, issued);
+  ++stats_.issued;
+  const Tick lat = transport(payload);
   const Tick done = issued + lat;
   const TranslationResult& r = ext.result;
   const bool ok = payload.is_response_ok();
-  if (servedByCache(r.servedBy)) ++stats_.tlbHits;
+  ++stats_.served[unsigned(r.servedBy)];
   if (r.servedBy == ServedBy::Walk || (r.servedBy == ServedBy::Fault && r.walkReads))
     ++stats_.walks;
   stats_.walkReads += r.walkReads;
   if (ok) {
     ++stats_.completed;
+    stats_.bytes += bytes;
     recordLatency(lat);
   } else {
     ++stats_.faulted;
@@ -99,6 +112,16 @@ inline Tick Device::issue(tlm::tlm_generic_payload& payload, TxnExtension& ext,
   }
   if (p_.recorder) p_.recorder->record(ext.req, iova, write, issued, done, r, ok);
   stats_.lastCompletionPs = std::max(stats_.lastCompletionPs, done);
+  return done;
+}
+
+__attribute__((noinline)) Tick Device::issueUncounted(tlm::tlm_generic_payload& payload,
+                                                      TxnExtension& ext, uint64_t iova,
+                                                      bool write, Tick issued) {
+  const Tick done = issued + transport(payload);
+  if (p_.recorder)
+    p_.recorder->record(ext.req, iova, write, issued, done, ext.result, payload.is_response_ok());
+  uncountedLastPs_ = std::max(uncountedLastPs_, done);
   return done;
 }
 
@@ -191,7 +214,7 @@ void Device::run() {
     if (running_) wait(slotsDone_);
   }
   // Wait for the last transactions to complete so that simulated time covers them.
-  advanceTo(stats_.lastCompletionPs);
+  advanceTo(std::max(stats_.lastCompletionPs, uncountedLastPs_));
   if (lt_) qk_.sync();
   flushLatency();
   done_ = true;

@@ -10,6 +10,7 @@
 // slot is free, no earlier than transaction i (plus the think time) and its trace time.
 #pragma once
 #include <array>
+#include <functional>
 #include <memory>
 #include <string>
 #include <systemc>
@@ -25,6 +26,32 @@
 #include "smmu/TxnExtension.h"
 
 namespace smmu::tb {
+
+// The statistics window, shared by the devices of a System: a device counts a transaction in
+// its statistics when the transaction is issued at or after startPs. Until the window opens,
+// startPs is kClosed and every issue asks admit(): the first transaction issued at or after
+// warmupEndPs with at least warmupTransactions issued before it (by all devices) opens the
+// window and is the first one counted; onOpen then resets the counters kept elsewhere (SMMUs,
+// memory) before that transaction reaches them. A device without a window counts everything.
+struct StatsWindow {
+  static constexpr Tick kClosed = ~Tick{0};
+  Tick startPs = 0;
+  Tick warmupEndPs = 0;              // traffic start + run.warmup_ns
+  uint64_t warmupTransactions = 0;   // run.warmup_transactions
+  uint64_t excluded = 0;             // transactions issued outside the window (not counted)
+  std::function<void(Tick)> onOpen;  // called with startPs when the window opens
+  // A transaction issued at issuePs < startPs: true when it opens the window (count it), else
+  // it is left out (before the window, or in LT mode behind a window another device opened).
+  bool admit(Tick issuePs) {
+    if (startPs == kClosed && excluded >= warmupTransactions && issuePs >= warmupEndPs) {
+      startPs = issuePs;
+      if (onOpen) onOpen(issuePs);
+      return true;
+    }
+    ++excluded;
+    return false;
+  }
+};
 
 struct DeviceParams {
   uint32_t sid = 0;
@@ -46,6 +73,7 @@ struct DeviceParams {
   Tick quantumPs = 0;
   uint8_t qos = 0;           // the transactions' priority (TranslationRequest::qos)
   bool slotThreads = false;  // a thread per outstanding slot (contention mode only)
+  StatsWindow* window = nullptr;  // nullptr: count every transaction
 };
 
 // Completion times of the in-flight transactions in ascending order: a ring buffer kept sorted
@@ -88,12 +116,16 @@ class CompletionQueue {
   size_t head_ = 0, size_ = 0;
 };
 
+// Transactions issued in the statistics window (StatsWindow), all of them without one.
 struct DeviceStats {
   uint64_t issued = 0, completed = 0, faulted = 0, aborted = 0;
-  uint64_t tlbHits = 0, walks = 0, walkReads = 0;
+  // Where each transaction was served, indexed by ServedBy (one each: they sum to issued).
+  std::array<uint64_t, kServedByCount> served{};
+  uint64_t walks = 0, walkReads = 0;
+  uint64_t bytes = 0;        // of the completed transactions
   LatencyHistogram latency;  // picoseconds, completed transactions
   Tick lastCompletionPs = 0;
-  Tick startPs = 0;
+  Tick startPs = 0;          // when the device started (not the window's start)
 };
 
 // The quantum keeper, with need_sync() for a kernel time the caller has already read.
@@ -137,6 +169,12 @@ class Device : public sc_core::sc_module {
                                                    TxnExtension& ext, unsigned char* buffer,
                                                    uint64_t iova, bool write, unsigned bytes,
                                                    Tick now);
+  // The transport of a transaction from the device's time: its latency.
+  inline Tick transport(tlm::tlm_generic_payload& payload);
+  // issue() for a transaction outside the statistics window: transported (and recorded), not
+  // counted. Returns its completion time.
+  Tick issueUncounted(tlm::tlm_generic_payload& payload, TxnExtension& ext, uint64_t iova,
+                      bool write, Tick issued);
   // slotThreads: one slot's thread; the threads share the sequence of transactions.
   void slotThread(unsigned slot);
   // The request fields a device sets once (the stream, unless a trace row gives it).
@@ -186,6 +224,9 @@ class Device : public sc_core::sc_module {
   size_t batchPos_ = 0, batchLen_ = 0;
   const sc_core::sc_event& start_;
   mutable DeviceStats stats_;  // mutable: stats() adds the pending latency run
+  StatsWindow ownWindow_;      // counts everything: the window of a device given none
+  StatsWindow* window_;
+  Tick uncountedLastPs_ = 0;   // the last completion of a transaction left out of stats_
   mutable Tick pendingLat_ = 0;
   mutable uint64_t pendingCount_ = 0;
   Tick lastGapPs_ = 0;

@@ -95,4 +95,52 @@ std::vector<LatencyHistogram::Bucket> LatencyHistogram::buckets() const {
   return out;
 }
 
+namespace {
+
+// The coarse grid of coarseBins, k = 2^m bins per octave: values below 2k have a bin each; a
+// value v in [2^e, 2^(e+1)), e > m, is in bin 2k + (e - m - 1) k + j, j = (v >> (e - m)) - k.
+uint64_t coarseIndex(uint64_t v, unsigned m) {
+  const uint64_t k = uint64_t(1) << m;
+  if (v < 2 * k) return v;
+  const unsigned e = 63u - unsigned(__builtin_clzll(v));
+  return 2 * k + (e - m - 1) * k + ((v >> (e - m)) - k);
+}
+
+// The first value of bin i of that grid (2^64 saturates to UINT64_MAX: the last bin's end).
+uint64_t coarseLow(uint64_t i, unsigned m) {
+  const uint64_t k = uint64_t(1) << m;
+  if (i < 2 * k) return i;
+  const uint64_t e = m + 1 + (i - 2 * k) / k, j = (i - 2 * k) % k;
+  if (e >= 64) return UINT64_MAX;
+  return (k + j) << (e - m);
+}
+
+}  // namespace
+
+std::vector<LatencyHistogram::Bin> LatencyHistogram::coarseBins(unsigned binsPerOctave) const {
+  std::vector<Bin> out;
+  if (count_ == 0) return out;
+  unsigned m = 0;
+  while ((2u << m) <= binsPerOctave && (2u << m) <= kSubBuckets) ++m;
+  const uint64_t first = coarseIndex(min_, m), last = coarseIndex(max_, m);
+  out.reserve(size_t(last - first + 1));
+  for (uint64_t i = first; i <= last; ++i) out.push_back({coarseLow(i, m), coarseLow(i + 1, m), 0});
+  // A bucket lies inside one bin (the bins' edges are bucket edges): its low value places it.
+  for (unsigned b = 0; b < kBlocks; ++b) {
+    const auto& block = blocks_[b];
+    if (block.empty()) continue;
+    for (unsigned s = 0; s < kSubBuckets; ++s)
+      if (block[s]) out[size_t(coarseIndex(bucketLow(b * unsigned(kSubBuckets) + s), m) - first)]
+                        .count += block[s];
+  }
+  return out;
+}
+
+std::vector<LatencyHistogram::Bin> LatencyHistogram::readableBins(size_t maxBins) const {
+  unsigned k = 8;
+  std::vector<Bin> bins = coarseBins(k);
+  while (bins.size() > maxBins && k > 1) bins = coarseBins(k /= 2);
+  return bins;
+}
+
 }  // namespace smmu

@@ -17,6 +17,7 @@
 // latencies between 1 ns and 1 ms holds about 20 blocks (40 KiB).
 #pragma once
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -46,6 +47,7 @@ class LatencyHistogram {
   uint64_t p50() const { return percentile(0.50); }
   uint64_t p90() const { return percentile(0.90); }
   uint64_t p99() const { return percentile(0.99); }
+  uint64_t p999() const { return percentile(0.999); }
 
   // Bucket geometry (index in [0, kBuckets)).
   static unsigned bucketIndex(uint64_t value);
@@ -59,6 +61,20 @@ class LatencyHistogram {
     uint64_t count;
   };
   std::vector<Bucket> buckets() const;  // the non-empty buckets, ascending
+
+  // The counts on a coarser grid, for a readable distribution: `binsPerOctave` (a power of two,
+  // at most kSubBuckets) bins per power-of-two range, edges 2^e * (1 + j / binsPerOctave), and
+  // unit-wide bins below 2 * binsPerOctave. Each bin is a whole number of buckets (the grid is a
+  // coarsening of the bucket grid), so its count is exact. From the first non-empty bin to the
+  // last one, empty bins in between included; empty when nothing was recorded.
+  struct Bin {
+    uint64_t low;   // first value of the bin
+    uint64_t end;   // one past its last value: the next bin's low
+    uint64_t count;
+  };
+  std::vector<Bin> coarseBins(unsigned binsPerOctave) const;
+  // coarseBins with the most bins per octave (8 at most) that gives at most maxBins bins.
+  std::vector<Bin> readableBins(size_t maxBins = 200) const;
 
  private:
   std::array<std::vector<uint64_t>, kBlocks> blocks_;  // empty = no value recorded there yet

@@ -49,9 +49,18 @@ struct RunRecord {
   uint64_t eventsDrained = 0;   // event records the host read back from the event queues
   double trafficStartNs = 0;    // when the devices started (after the host's setup)
   const SlotCalendar* memoryChannels = nullptr;
+  // The statistics window (StatsWindow): its start (StatsWindow::kClosed: it never opened), the
+  // warm-up asked for, and the transactions issued outside it. Its end is the last completion
+  // of a transaction counted by the devices.
+  Tick windowStartPs = 0;
+  uint64_t warmupNs = 0, warmupTransactions = 0, excludedTransactions = 0;
 };
 
-nlohmann::json latencyJson(const LatencyHistogram& h);  // {min,mean,p50,p90,p99,max} in ns
+// {min,mean,p50,p90,p99,p999,max} in ns
+nlohmann::json latencyJson(const LatencyHistogram& h);
+// {edges_ns, counts}: LatencyHistogram::readableBins, len(edges_ns) = len(counts) + 1 (both
+// empty when nothing was recorded).
+nlohmann::json latencyHistogramJson(const LatencyHistogram& h);
 nlohmann::json makeStatsJson(const RunRecord& run);
 void printSummary(std::ostream& os, const RunRecord& run, double hostSeconds);
 

@@ -920,6 +920,11 @@ const Schema<RunSpec>& runSchema() {
              "contention (shared resources contend in simulated time) or lt (loosely timed)"),
       scalar("quantum_ns", &RunSpec::quantumNs, intCodec<uint64_t>(IntStyle::Decimal),
              "lt: global quantum, ns"),
+      scalar("warmup_ns", &RunSpec::warmupNs, intCodec<uint64_t>(IntStyle::Decimal),
+             "statistics leave out the transactions issued in the first warmup_ns of traffic"),
+      scalar("warmup_transactions", &RunSpec::warmupTransactions,
+             intCodec<uint64_t>(IntStyle::Decimal),
+             "statistics leave out the first warmup_transactions transactions (all devices)"),
   };
   return s;
 }
@@ -1082,6 +1087,9 @@ void validateImpl(const Scenario& s) {
   if (s.run.quantumNs < 1 || s.run.quantumNs > kMaxNs)
     fail("run.quantum_ns", "must be between 1 and " + std::to_string(kMaxNs) + " (got " +
                                std::to_string(s.run.quantumNs) + ")");
+  if (s.run.warmupNs > kMaxNs)
+    fail("run.warmup_ns", "must be <= " + std::to_string(kMaxNs) + " (got " +
+                              std::to_string(s.run.warmupNs) + ")");
   if (s.memory.regions.empty()) fail("memory.regions", "at least one region");
   for (size_t i = 0; i < s.memory.regions.size(); ++i) {
     const auto& r = s.memory.regions[i];
@@ -1257,6 +1265,15 @@ void validateImpl(const Scenario& s) {
     fail("devices", "the device buffers need " + str(bufferBytes) + " but memory.regions hold " +
                         str(ram));
   }
+  // A warm-up that swallows every transaction would leave nothing to measure (trace-driven
+  // groups issue their rows, not `transactions`: no bound is known for them here).
+  bool traces = false;
+  for (const auto& g : s.devices) traces = traces || !g.trace.empty();
+  if (s.run.warmupTransactions && !traces && s.run.warmupTransactions >= totalTransactions(s))
+    fail("run.warmup_transactions",
+         "must be less than the " + std::to_string(totalTransactions(s)) +
+             " transactions of all devices (got " + std::to_string(s.run.warmupTransactions) +
+             ")");
 }
 
 Mark lookupMark(const std::map<std::string, Mark>& marks, std::string path) {

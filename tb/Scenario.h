@@ -88,6 +88,8 @@
 //     progress: auto              # auto | on | off (progress line on stderr)
 //     mode: contention            # contention | lt (loosely timed, temporal decoupling)
 //     quantum_ns: 1000            # lt only: the global quantum
+//     warmup_ns: 0                # statistics start this long after the traffic starts
+//     warmup_transactions: 0      # ... and after this many transactions (all devices)
 //
 // Sizes (_bytes, base, size, page_size, reg_base, iova_base) accept integers (decimal, 0x hex,
 // '_' separators) and binary-suffixed strings: 64KiB, 2MiB, 1GiB, 4K, 2M, 1G (K = KiB).
@@ -262,6 +264,11 @@ struct RunSpec {
   ProgressMode progress = ProgressMode::Auto;  // progress
   RunMode mode = RunMode::Contention;          // mode
   uint64_t quantumNs = 1000;                   // quantum_ns (lt)
+  // The statistics window opens with the first transaction issued at least warmup_ns after the
+  // traffic starts and after warmup_transactions transactions (all devices) were issued; with
+  // both 0 it opens with the traffic.
+  uint64_t warmupNs = 0;            // warmup_ns
+  uint64_t warmupTransactions = 0;  // warmup_transactions
 };
 
 struct Scenario {

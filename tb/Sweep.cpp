@@ -551,12 +551,21 @@ const std::vector<HeadlineStat>& headlineStats() {
       {"latency_p50_ns", "/totals/latency_ns/p50"},
       {"latency_p90_ns", "/totals/latency_ns/p90"},
       {"latency_p99_ns", "/totals/latency_ns/p99"},
+      {"latency_p999_ns", "/totals/latency_ns/p999"},
       {"latency_mean_ns", "/totals/latency_ns/mean"},
       {"latency_max_ns", "/totals/latency_ns/max"},
-      {"tlb_hit_rate", "/totals/tlb_hit_rate"},
+      // Where the transactions were served (fractions of issued): a TLB hit under fill is
+      // `coalesced`, apart from the hits that did not wait.
+      {"utlb_rate", "/totals/served_rates/utlb"},
+      {"tlb_rate", "/totals/served_rates/tlb"},
+      {"coalesced_rate", "/totals/served_rates/coalesced"},
+      {"walk_rate", "/totals/served_rates/walk"},
+      {"fault_rate", "/totals/served_rates/fault"},
       {"config_cache_hit_rate", "/totals/config_cache_hit_rate"},
       {"walks", "/totals/walks"},
       {"memory_accesses_per_walk", "/totals/memory_accesses_per_walk"},
+      {"transactions_per_s", "/throughput/transactions_per_s"},
+      {"bytes_per_s", "/throughput/bytes_per_s"},
       {"sim_time_ns", "/sim_time_ns"},
   };
   return k;

@@ -9,6 +9,7 @@ namespace smmu::tb {
 
 using sc_core::sc_time;
 using sc_core::SC_NS;
+using sc_core::SC_PS;
 
 namespace {
 constexpr uint64_t kTableArea = 1ull << 30;  // first GiB of RAM: structures and page tables
@@ -88,6 +89,7 @@ System::System(sc_core::sc_module_name name, const Scenario& s, const std::strin
       // Walker arbitration other than fifo holds misses inside the SMMU's transport: the
       // device issues from a thread per slot so that its other slots go on.
       p.slotThreads = smmus_[si]->arbitratedWalkers();
+      p.window = &window_;
       const std::string dname = grp.count == 1 ? grp.name : fmt::format("{}{}", grp.name, k);
       auto dev = std::make_unique<Device>(dname.c_str(), p,
                                           makeTrafficPattern(trafficSpecFor(s, g, k)), start_);
@@ -157,12 +159,29 @@ void System::hostThread() {
     return;
   }
   setupDoneNs_ = sc_core::sc_time_stamp().to_seconds() * 1e9;
+  // Statistics start with the traffic: the setup's commands, configuration fetches and memory
+  // accesses are not counted. (The host does not wait for the CMD_PREFETCH_CONFIG it queued
+  // after the last STE, as Linux does not: the SMMU consumes it in the window's first ~100 ns,
+  // and it counts as the window's command.) With a warm-up, the window opens later, at the issue of the first
+  // transaction past it, and the counters are reset again then.
+  const Tick trafficStart = sc_core::sc_time_stamp().value() / sc_time(1, SC_PS).value();
+  window_.warmupEndPs = trafficStart + sc_.run.warmupNs * kPsPerNs;
+  window_.warmupTransactions = sc_.run.warmupTransactions;
+  const bool warmup = sc_.run.warmupNs || sc_.run.warmupTransactions;
+  window_.startPs = warmup ? StatsWindow::kClosed : trafficStart;
+  window_.onOpen = [this](Tick) { resetCounters(); };
+  resetCounters();
   if (onTrafficStart) onTrafficStart();
   start_.notify(sc_core::SC_ZERO_TIME);
   for (auto& d : devices_)
     if (!d->done()) wait(d->doneEvent);
   for (auto& d : drivers_) eventsDrained_ += d->drainEvents().events.size();
   sc_core::sc_stop();
+}
+
+void System::resetCounters() {
+  for (auto& m : smmus_) m->resetStats();
+  mem_.resetChannelCounters();
 }
 
 void System::progressThread() {
@@ -172,7 +191,7 @@ void System::progressThread() {
   for (;;) {
     wait(sc_time(10, sc_core::SC_US));
     if (!onProgress) continue;
-    uint64_t done = 0;
+    uint64_t done = window_.excluded;  // warm-up transactions are issued too
     for (auto& d : devices_) done += d->stats().issued;
     onProgress(done, total, uint64_t(sc_core::sc_time_stamp().to_seconds() * 1e9));
   }
@@ -206,6 +225,10 @@ RunRecord System::record() const {
   r.memoryPages = mem_.pagesAllocated();
   r.eventsDrained = eventsDrained_;
   r.trafficStartNs = setupDoneNs_;
+  r.windowStartPs = window_.startPs;
+  r.warmupNs = sc_.run.warmupNs;
+  r.warmupTransactions = sc_.run.warmupTransactions;
+  r.excludedTransactions = window_.excluded;
   r.memoryChannels = &mem_.channels();
   return r;
 }

@@ -8,6 +8,9 @@
 // domain, attaches the device's StreamID (and SubstreamID) and maps its buffer, all through
 // the register frame and command queue in simulated time. When every device is done it drains
 // the event queues and stops the simulation.
+// Statistics cover a window of the traffic: the counters are reset when the traffic starts
+// (the host's setup is not counted) and again when the window opens after a warm-up
+// (run.warmup_ns, run.warmup_transactions; see StatsWindow).
 #pragma once
 #include <functional>
 #include <optional>
@@ -56,6 +59,9 @@ class System : public sc_core::sc_module {
  private:
   void hostThread();
   void progressThread();
+  // Zeroes the counters of every SMMU and of the memory channels (a statistics window opens);
+  // caches, queues and timing are untouched.
+  void resetCounters();
 
   const Scenario& sc_;
   SparseMemory mem_;
@@ -73,6 +79,7 @@ class System : public sc_core::sc_module {
   // Per device group: the (sid, ssid) pairs its trace uses, attached to the group's domain.
   std::vector<std::vector<std::pair<uint32_t, std::optional<uint32_t>>>> traceStreams_;
   sc_core::sc_event start_;
+  StatsWindow window_;  // the devices' statistics window (run.warmup_*)
   uint64_t eventsDrained_ = 0;
   double setupDoneNs_ = 0;
   std::string hostError_;

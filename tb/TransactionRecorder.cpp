@@ -23,7 +23,7 @@ TransactionRecorder::TransactionRecorder(const std::string& path) : path_(path) 
   if (!f_) throw std::runtime_error(path + ": cannot create");
   buffer_.resize(1 << 16);
   std::setvbuf(f_, buffer_.data(), _IOFBF, buffer_.size());
-  std::fputs("sid,ssid,iova,dir,issue_ns,done_ns,outcome,hit,walk_reads\n", f_);
+  std::fputs("sid,ssid,iova,pa,dir,issue_ns,done_ns,outcome,hit,walk_reads\n", f_);
 }
 
 TransactionRecorder::~TransactionRecorder() {
@@ -33,11 +33,12 @@ TransactionRecorder::~TransactionRecorder() {
 void TransactionRecorder::record(const TranslationRequest& req, uint64_t iova, bool write,
                                  Tick issuePs, Tick donePs, const TranslationResult& r, bool ok) {
   const char* outcome = ok ? "ok" : (r.outcome == Outcome::Abort ? "abort" : "fault");
-  char ssid[16] = "";
+  char ssid[16] = "", pa[24] = "";
   if (req.ssv) std::snprintf(ssid, sizeof ssid, "0x%" PRIx32, req.ssid);
-  std::fprintf(f_, "0x%" PRIx32 ",%s,0x%" PRIx64 ",%c,%" PRIu64 ".%03" PRIu64 ",%" PRIu64
+  if (r.outcome == Outcome::Ok) std::snprintf(pa, sizeof pa, "0x%" PRIx64, r.pa);
+  std::fprintf(f_, "0x%" PRIx32 ",%s,0x%" PRIx64 ",%s,%c,%" PRIu64 ".%03" PRIu64 ",%" PRIu64
                    ".%03" PRIu64 ",%s,%s,%u\n",
-               req.sid, ssid, iova, write ? 'w' : 'r', issuePs / 1000, issuePs % 1000,
+               req.sid, ssid, iova, pa, write ? 'w' : 'r', issuePs / 1000, issuePs % 1000,
                donePs / 1000, donePs % 1000, outcome, hitName(r), r.walkReads);
   ++rows_;
 }

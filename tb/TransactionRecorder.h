@@ -1,5 +1,7 @@
 // `--record`: one CSV row per transaction,
-//   sid,ssid,iova,dir,issue_ns,done_ns,outcome,hit,walk_reads
+//   sid,ssid,iova,pa,dir,issue_ns,done_ns,outcome,hit,walk_reads
+// `pa` is the output address of the translation (empty when it faulted or aborted), so that two
+// runs can be compared address by address.
 // `hit` names where the translation was served: utlb, tlb, coalesced (onto another walk's
 // fill), walk, or fault (aborts included). Rows are buffered and written in completion-call
 // order; the file is flushed when the recorder is destroyed.

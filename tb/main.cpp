@@ -50,7 +50,7 @@ int runScenario(const std::string& path, const std::vector<std::string>& sets,
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   const RunRecord rec = sys.record();
   if (progress.enabled()) {
-    uint64_t done = 0;
+    uint64_t done = rec.excludedTransactions;  // issued before the statistics window
     for (const auto& d : rec.devices) done += d.stats->issued;
     progress.finish(done, totalTransactions(s), uint64_t(rec.simTimeNs));
   }

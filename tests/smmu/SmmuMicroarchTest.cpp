@@ -156,6 +156,44 @@ TEST(SmmuMicroarch, WalkerSlotsAreADeterministicMultiServerQueue) {
   EXPECT_GT(occupancy, 0.9);  // overloaded: walkers nearly always busy
 }
 
+TEST(SmmuMicroarch, ResetStatsKeepsCachesAndBusyWalkers) {
+  // One walker, config cached: a walk arriving at t0 holds the walker from t0 + front for S.
+  // After resetStats() the counters start from zero, but the walker is still busy (a second
+  // walk arriving at t0 waits S) and the TLB still holds the first page (a hit).
+  SmmuConfig cfg = microConfig();
+  cfg.utlbEntries = 0;
+  cfg.ptwSlots = 1;
+  Rig r(cfg);
+  r.at(0, page(60));  // warm the config cache
+  const Tick S = 2 * kClk + 4 * kMem, front = (2 + 4) * kClk, t0 = 1000 * kMem;
+  EXPECT_EQ(r.at(t0, page(1)).latency, front + S);
+  EXPECT_EQ(r.core.stats().walks, 2u);
+  r.core.resetStats();
+  const SmmuStats& s = r.core.stats();
+  const ResourcePool& ptw = r.core.walkerSlots();
+  EXPECT_EQ(s.translations, 0u);
+  EXPECT_EQ(s.walks, 0u);
+  EXPECT_EQ(s.walkReads, 0u);
+  EXPECT_EQ(s.configLookups, 0u);
+  EXPECT_EQ(ptw.jobs(), 0u);
+  EXPECT_EQ(ptw.busySum(), 0u);
+  EXPECT_EQ(r.core.translationSlots().jobs(), 0u);
+  auto b = r.at(t0, page(2));
+  EXPECT_EQ(b.servedBy, ServedBy::Walk);
+  EXPECT_EQ(b.latency, front + S + S);
+  auto hit = r.at(t0 + 10000 * kMem, page(1));
+  EXPECT_EQ(hit.servedBy, ServedBy::Tlb);
+  EXPECT_EQ(hit.latency, 2 * kClk);
+  EXPECT_EQ(s.translations, 2u);
+  EXPECT_EQ(s.walks, 1u);
+  EXPECT_EQ(s.walkReads, 4u);
+  EXPECT_EQ(s.tlbHits, 1u);
+  EXPECT_EQ(ptw.jobs(), 1u);
+  EXPECT_EQ(ptw.jobsThatWaited(), 1u);
+  EXPECT_EQ(ptw.waitSum(), S);
+  EXPECT_EQ(ptw.busySum(), S);
+}
+
 TEST(SmmuMicroarch, MemoryChannelQueuesConcurrentAccesses) {
   // One memory channel, 100 ns slots (occupancy = latency): two walks that start together
   // share the channel. a's four reads take slots 1000-1003 (t0 = slot 1000); b's first read

@@ -190,3 +190,76 @@ TEST(LatencyHistogram, BucketsListAndClear) {
   EXPECT_EQ(h.count(), 0u);
   EXPECT_TRUE(h.buckets().empty());
 }
+
+TEST(LatencyHistogram, P999IsTheNearestRank) {
+  // 1..1000: rank ceil(0.999 * 1000) = 999. 999 is in the 2-wide bucket [998, 999] (values in
+  // [512, 1024)), whose midpoint 998 + 1 is reported.
+  LatencyHistogram h;
+  for (uint64_t v = 1; v <= 1000; ++v) h.record(v);
+  EXPECT_EQ(h.p999(), 999u);
+  EXPECT_EQ(h.p999(), h.percentile(0.999));
+}
+
+TEST(LatencyHistogram, CoarseBinsOnAnEighthOctaveGrid) {
+  // 8 bins per octave: v >= 16 in [2^e, 2^(e+1)) is in bin 16 + (e - 4) * 8 + j with
+  // j = (v >> (e - 3)) - 8, bin [(8 + j) << (e - 3), (9 + j) << (e - 3)).
+  //   100  = 2^6 + 36:  j = 12 - 8 = 4, bin 36 = [96, 104)
+  //   1000 in 2^9:      j = 15 - 8 = 7, bin 63 = [960, 1024)
+  //   1500 in 2^10:     j = 11 - 8 = 3, bin 67 = [1408, 1536)
+  //   1600 in 2^10:     j = 12 - 8 = 4, bin 68 = [1536, 1664)
+  LatencyHistogram h;
+  for (uint64_t v : {100, 1000, 1000, 1500, 1600}) h.record(v);
+  const auto bins = h.coarseBins(8);
+  ASSERT_EQ(bins.size(), 68u - 36u + 1u);
+  EXPECT_EQ(bins.front().low, 96u);
+  EXPECT_EQ(bins.front().end, 104u);
+  EXPECT_EQ(bins.front().count, 1u);
+  EXPECT_EQ(bins[63 - 36].low, 960u);
+  EXPECT_EQ(bins[63 - 36].end, 1024u);
+  EXPECT_EQ(bins[63 - 36].count, 2u);
+  EXPECT_EQ(bins[64 - 36].low, 1024u);  // the next octave: 128-wide bins
+  EXPECT_EQ(bins[64 - 36].end, 1152u);
+  EXPECT_EQ(bins[67 - 36].low, 1408u);
+  EXPECT_EQ(bins[67 - 36].count, 1u);
+  EXPECT_EQ(bins.back().low, 1536u);
+  EXPECT_EQ(bins.back().end, 1664u);
+  EXPECT_EQ(bins.back().count, 1u);
+  uint64_t total = 0;
+  for (size_t i = 0; i < bins.size(); ++i) {
+    total += bins[i].count;
+    if (i) {
+      EXPECT_EQ(bins[i].low, bins[i - 1].end);  // contiguous
+    }
+  }
+  EXPECT_EQ(total, 5u);
+  // Below 2 * 8 the bins are unit-wide.
+  LatencyHistogram small;
+  small.record(3);
+  small.record(17);  // 2^4 + 1: j = 8 - 8 = 0, bin 16 = [16, 18)
+  const auto sb = small.coarseBins(8);
+  ASSERT_EQ(sb.size(), 14u);  // bins 3 .. 16
+  EXPECT_EQ(sb.front().low, 3u);
+  EXPECT_EQ(sb.front().end, 4u);
+  EXPECT_EQ(sb.back().low, 16u);
+  EXPECT_EQ(sb.back().end, 18u);
+  EXPECT_TRUE(LatencyHistogram().coarseBins(8).empty());
+}
+
+TEST(LatencyHistogram, ReadableBinsHalveTheGridWhenTheRangeIsWide) {
+  // 1 and 2^40: on the 1/8-octave grid, bins 1 .. 16 + (40 - 4) * 8 = 304 (304 bins, over 200);
+  // on the 1/4-octave grid, bins 1 .. 8 + (40 - 3) * 4 = 156.
+  LatencyHistogram h;
+  h.record(1);
+  h.record(uint64_t(1) << 40);
+  EXPECT_EQ(h.coarseBins(8).size(), 304u);
+  const auto bins = h.readableBins(200);
+  ASSERT_EQ(bins.size(), 156u);
+  EXPECT_EQ(bins.front().low, 1u);
+  EXPECT_EQ(bins.back().low, uint64_t(1) << 40);
+  EXPECT_EQ(bins.back().end, (uint64_t(1) << 40) + (uint64_t(1) << 38));
+  // A narrow range keeps 8 bins per octave.
+  LatencyHistogram n;
+  n.record(100000);
+  n.record(800000);
+  EXPECT_EQ(n.readableBins().size(), n.coarseBins(8).size());
+}

@@ -749,3 +749,30 @@ TEST(ScenarioReference, ListsEveryKey) {
                           "run.progress"})
     EXPECT_NE(r.find(key), std::string::npos) << key;
 }
+
+TEST(ScenarioReference, WarmupKeys) {
+  const Scenario d = defaultScenario();
+  EXPECT_EQ(d.run.warmupNs, 0u);
+  EXPECT_EQ(d.run.warmupTransactions, 0u);
+  const Scenario s =
+      parseScenarioString("run: {quantum_ns: 250, warmup_ns: 5000, warmup_transactions: 10}");
+  EXPECT_EQ(s.run.warmupNs, 5000u);
+  EXPECT_EQ(s.run.warmupTransactions, 10u);
+  const std::string y = scenarioToYaml(s);
+  EXPECT_NE(y.find("  quantum_ns: 250\n  warmup_ns: 5000\n  warmup_transactions: 10\n"),
+            std::string::npos)
+      << y;
+  const std::string r = scenarioReference();
+  for (const char* key :
+       {"run.warmup_ns  (integer, default 0)", "run.warmup_transactions  (integer, default 0)"})
+    EXPECT_NE(r.find(key), std::string::npos) << key;
+  // A warm-up of every transaction would leave nothing to measure: 2 devices x 50.
+  EXPECT_EQ(parseError("devices: [{count: 2, transactions: 50}]\n"
+                       "run: {warmup_transactions: 100}\n"),
+            "t.yaml:2:28: run.warmup_transactions: must be less than the 100 transactions of all "
+            "devices (got 100)");
+  EXPECT_EQ(parseScenarioString("devices: [{count: 2, transactions: 50}]\n"
+                                "run: {warmup_transactions: 99}\n")
+                .run.warmupTransactions,
+            99u);
+}

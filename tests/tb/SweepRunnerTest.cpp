@@ -54,7 +54,7 @@ size_t count(const std::string& text, const std::string& what) {
 
 // A fake smmusim: `run DIR/scenario.yaml --out DIR --progress off`. It logs start/end to
 // $LOG, fails with status 3 when the scenario's seed is 13, kills itself when it is 9, and
-// otherwise writes a stats.json whose tlb_hit_rate is the memory latency / 1000.
+// otherwise writes a stats.json whose walk rate is the memory latency / 1000.
 std::string fakeSim(const TempDir& d, double sleepSec = 0.0) {
   const std::string path = d / "fake-smmusim.sh";
   std::ostringstream s;
@@ -70,7 +70,8 @@ std::string fakeSim(const TempDir& d, double sleepSec = 0.0) {
     << "lat=$(sed -n 's/^  latency_ns: //p' \"$2\")\n"
     << "echo \"{\\\"sim_time_ns\\\": 5.0, \\\"totals\\\": {\\\"issued\\\": 4, "
        "\\\"completed\\\": 4, "
-       "\\\"faulted\\\": 0, \\\"conserved\\\": true, \\\"tlb_hit_rate\\\": 0.$lat}}\" "
+       "\\\"faulted\\\": 0, \\\"conserved\\\": true, "
+       "\\\"served_rates\\\": {\\\"walk\\\": 0.$lat}}}\" "
        "> \"$4/stats.json\"\n"
     << "echo \"end $4\" >> '" << d / "calls.log" << "'\n";
   write(path, s.str(), true);
@@ -202,7 +203,7 @@ TEST(SweepRunner, SweepCollectsResultsAndResumes) {
   EXPECT_EQ(count(csv, "\n"), 7u);
   EXPECT_EQ(count(csv, ",ok\n"), 4u);
   EXPECT_NE(csv.find("\n2,13,100,,"), std::string::npos) << csv;
-  EXPECT_NE(csv.find("\n5,2,300,4,4,0,,,,,,0.3,,,,5.0,ok\n"), std::string::npos) << csv;
+  EXPECT_NE(csv.find("\n5,2,300,4,4,0,,,,,,,,,,0.3,,,,,,,5.0,ok\n"), std::string::npos) << csv;
   EXPECT_NE(out.str().find("sweep: 6 points, 4 ok, 2 failed (0002 0003)"), std::string::npos)
       << out.str();
   EXPECT_EQ(count(err.str(), "failed: exit status 3"), 2u);

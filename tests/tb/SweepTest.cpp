@@ -73,14 +73,17 @@ std::string rangeError(const std::string& from, const std::string& to, const std
 }
 
 // A stats.json with the headline fields.
-std::string statsJson(unsigned issued, double p50, double hit, bool conserved = true) {
+std::string statsJson(unsigned issued, double p50, double walk, bool conserved = true) {
   return "{\"scenario\": \"t\", \"seed\": 1, \"sim_time_ns\": 1234.5, \"totals\": {"
          "\"issued\": " + std::to_string(issued) + ", \"completed\": " +
          std::to_string(issued - 1) + ", \"faulted\": 1, \"conserved\": " +
          (conserved ? "true" : "false") + ", \"latency_ns\": {\"min\": 10.0, \"mean\": 50.25, "
-         "\"p50\": " + std::to_string(p50) + ", \"p90\": 90.0, \"p99\": 99.0, \"max\": 120.0}, "
-         "\"tlb_hit_rate\": " + std::to_string(hit) + ", \"config_cache_hit_rate\": 0.5, "
-         "\"walks\": 7, \"memory_accesses_per_walk\": 4.0}}";
+         "\"p50\": " + std::to_string(p50) + ", \"p90\": 90.0, \"p99\": 99.0, \"p999\": 110.0, "
+         "\"max\": 120.0}, \"served_rates\": {\"utlb\": 0.0, \"tlb\": 0.125, \"coalesced\": 0.5, "
+         "\"walk\": " + std::to_string(walk) + ", \"fault\": 0.01, \"abort\": 0.0, "
+         "\"bypass\": 0.0}, \"config_cache_hit_rate\": 0.5, \"walks\": 7, "
+         "\"memory_accesses_per_walk\": 4.0}, \"throughput\": {\"transactions_per_s\": "
+         "2000000.0, \"bytes_per_s\": 128000000.0}}";
 }
 
 }  // namespace
@@ -414,19 +417,24 @@ TEST(SweepResults, CsvColumnsAndRowsFromStatsFiles) {
   EXPECT_EQ(resultsCsvHeader(s),
             (Strings{"point", "smmus[0].tlb_entries", "smmus[0].granules", "issued", "completed",
                      "faulted", "latency_p50_ns", "latency_p90_ns", "latency_p99_ns",
-                     "latency_mean_ns", "latency_max_ns", "tlb_hit_rate",
+                     "latency_p999_ns", "latency_mean_ns", "latency_max_ns", "utlb_rate",
+                     "tlb_rate", "coalesced_rate", "walk_rate", "fault_rate",
                      "config_cache_hit_rate", "walks", "memory_accesses_per_walk",
-                     "sim_time_ns", "status"}));
+                     "transactions_per_s", "bytes_per_s", "sim_time_ns", "status"}));
   const std::string csv = resultsCsv(s, points, results);
   EXPECT_EQ(csv,
             "point,smmus[0].tlb_entries,smmus[0].granules,issued,completed,faulted,"
-            "latency_p50_ns,latency_p90_ns,latency_p99_ns,latency_mean_ns,latency_max_ns,"
-            "tlb_hit_rate,config_cache_hit_rate,walks,memory_accesses_per_walk,sim_time_ns,"
-            "status\n"
-            "0,16,[4K],100,99,1,50.5,90.0,99.0,50.25,120.0,0.25,0.5,7,4.0,1234.5,ok\n"
-            "1,16,\"[4K, 64K]\",200,199,1,60.0,90.0,99.0,50.25,120.0,0.75,0.5,7,4.0,1234.5,ok\n"
-            "2,32,[4K],,,,,,,,,,,,,,failed\n"
-            "3,32,\"[4K, 64K]\",300,299,1,70.0,90.0,99.0,50.25,120.0,1.0,0.5,7,4.0,1234.5,ok\n");
+            "latency_p50_ns,latency_p90_ns,latency_p99_ns,latency_p999_ns,latency_mean_ns,"
+            "latency_max_ns,utlb_rate,tlb_rate,coalesced_rate,walk_rate,fault_rate,"
+            "config_cache_hit_rate,walks,memory_accesses_per_walk,transactions_per_s,"
+            "bytes_per_s,sim_time_ns,status\n"
+            "0,16,[4K],100,99,1,50.5,90.0,99.0,110.0,50.25,120.0,0.0,0.125,0.5,0.25,0.01,0.5,7,"
+            "4.0,2000000.0,128000000.0,1234.5,ok\n"
+            "1,16,\"[4K, 64K]\",200,199,1,60.0,90.0,99.0,110.0,50.25,120.0,0.0,0.125,0.5,0.75,"
+            "0.01,0.5,7,4.0,2000000.0,128000000.0,1234.5,ok\n"
+            "2,32,[4K],,,,,,,,,,,,,,,,,,,,,failed\n"
+            "3,32,\"[4K, 64K]\",300,299,1,70.0,90.0,99.0,110.0,50.25,120.0,0.0,0.125,0.5,1.0,"
+            "0.01,0.5,7,4.0,2000000.0,128000000.0,1234.5,ok\n");
 
   const nlohmann::json j = resultsJson(s, points, results);
   EXPECT_EQ(j["ok"], 3);

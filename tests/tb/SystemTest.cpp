@@ -85,7 +85,7 @@ void traceRowsAreIssuedAndRecorded(const std::string& override) {
   std::ifstream rec(dir / "tx.csv");
   std::string header, line;
   std::getline(rec, header);
-  EXPECT_EQ(header, "sid,ssid,iova,dir,issue_ns,done_ns,outcome,hit,walk_reads");
+  EXPECT_EQ(header, "sid,ssid,iova,pa,dir,issue_ns,done_ns,outcome,hit,walk_reads");
   std::vector<std::vector<std::string>> rows;
   while (std::getline(rec, line)) {
     std::vector<std::string> f;
@@ -96,18 +96,26 @@ void traceRowsAreIssuedAndRecorded(const std::string& override) {
     rows.push_back(f);
   }
   ASSERT_EQ(rows.size(), 4u);
+  // Columns: 0 sid, 1 ssid, 2 iova, 3 pa, 4 dir, 5 issue_ns, 6 done_ns, 7 outcome, 8 hit,
+  // 9 walk_reads.
   // Row 1: a miss (L1 descriptor, STE, CD, 4 levels) at t = 0 relative to the traffic start.
-  EXPECT_EQ(rows[0][7], "walk");
-  EXPECT_EQ(rows[0][8], "7");
-  const double t0 = std::stod(rows[0][4]);
-  EXPECT_DOUBLE_EQ(std::stod(rows[0][5]) - t0, 8 + 700 + 100);
+  EXPECT_EQ(rows[0][8], "walk");
+  EXPECT_EQ(rows[0][9], "7");
+  const double t0 = std::stod(rows[0][5]);
+  EXPECT_DOUBLE_EQ(std::stod(rows[0][6]) - t0, 8 + 700 + 100);
+  // The buffer is the first block of the data area, 1 GiB into RAM (the first GiB holds the
+  // tables): IOVA 0x1_0000_0000 + x is PA 0xc000_0000 + x.
+  EXPECT_EQ(rows[0][3], "0xc0000000");
+  EXPECT_EQ(rows[1][3], "0xc0000040");
+  EXPECT_EQ(rows[2][3], "0xc0000080");
   // Row 2 issues at 5000 ns and hits; row 3 waits for row 2 (one outstanding).
-  EXPECT_DOUBLE_EQ(std::stod(rows[1][4]) - t0, 5000);
-  EXPECT_EQ(rows[1][3], "w");
-  EXPECT_EQ(rows[1][7], "tlb");
-  EXPECT_DOUBLE_EQ(std::stod(rows[2][4]), std::stod(rows[1][5]));
-  EXPECT_EQ(rows[3][6], "fault");
+  EXPECT_DOUBLE_EQ(std::stod(rows[1][5]) - t0, 5000);
+  EXPECT_EQ(rows[1][4], "w");
+  EXPECT_EQ(rows[1][8], "tlb");
+  EXPECT_DOUBLE_EQ(std::stod(rows[2][5]), std::stod(rows[1][6]));
+  EXPECT_EQ(rows[3][3], "");  // a fault has no output address
   EXPECT_EQ(rows[3][7], "fault");
+  EXPECT_EQ(rows[3][8], "fault");
   std::filesystem::remove_all(dir);
 }
 
@@ -203,4 +211,212 @@ TEST(System, WalkSharingAndLookupSlotsShowInTheStats) {
   EXPECT_LT(shared["smmus"][0]["memory_accesses_per_walk"].get<double>(), 4.0);
   EXPECT_EQ(shared["smmus"][0]["lookup_slots"]["tlb"]["lookups"],
             shared["smmus"][0]["tlb_lookups"]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Statistics window, throughput and where transactions were served, against hand counts.
+// Unloaded timing of oneDevice() (default SMMU: 1 ns cycles; 100 ns memory, channels free):
+//   first access, a walk with every configuration read: 2 + 4 + 2 cycles + 7 reads + data
+//   = 808 ns; a walk with the configuration cached: 8 + 4 reads + data = 508 ns;
+//   a TLB hit: 2 cycles + data = 102 ns.
+// With one transaction outstanding and no think time, each transaction issues when the one
+// before completes.
+namespace {
+
+constexpr double kWalkFirst = 808, kWalk = 508, kHit = 102;
+
+uint64_t sumOf(const nlohmann::json& served) {
+  uint64_t n = 0;
+  for (const auto& [k, v] : served.items()) n += v.get<uint64_t>();
+  return n;
+}
+
+}  // namespace
+
+TEST(SystemStats, WindowThroughputAndServedCountsOfASequentialDevice) {
+  // 64 accesses of 64 bytes through one 4 KiB page: one walk, then 63 TLB hits, back to back.
+  // Window: from the traffic start to 808 + 63 * 102 = 7234 ns later.
+  Scenario s = oneDevice();
+  applyOverride(s, "devices[0].footprint_bytes=4KiB");
+  applyOverride(s, "devices[0].think_ns=0");
+  applyOverride(s, "devices[0].outstanding=1");
+  // One channel, busy 1 ns per access: no access ever waits (they are 100 ns apart), and the
+  // channel counts what the window saw.
+  applyOverride(s, "memory.channels=1");
+  applyOverride(s, "memory.occupancy_ns=1");
+  const auto j = runInChild(s);
+  const auto& t = j["totals"];
+  EXPECT_EQ(t["issued"], 64);
+  EXPECT_EQ(t["completed"], 64);
+  EXPECT_EQ(t["bytes"], 64 * 64);
+  EXPECT_EQ(t["served"],
+            nlohmann::json({{"utlb", 0}, {"tlb", 63}, {"coalesced", 0}, {"walk", 1},
+                            {"fault", 0}, {"abort", 0}, {"bypass", 0}}));
+  EXPECT_EQ(t["served_rates"]["tlb"].get<double>(), 63.0 / 64);
+  EXPECT_EQ(t["served_rates"]["walk"].get<double>(), 1.0 / 64);
+  EXPECT_FALSE(t.contains("tlb_hit_rate"));
+  const auto& w = j["window"];
+  EXPECT_EQ(w["start_ns"].get<double>(), w["traffic_start_ns"].get<double>());
+  EXPECT_NEAR(w["end_ns"].get<double>() - w["start_ns"].get<double>(), kWalkFirst + 63 * kHit,
+              1e-6);
+  EXPECT_EQ(w["warmup_ns"], 0);
+  EXPECT_EQ(w["warmup_transactions"], 0);
+  EXPECT_EQ(w["excluded_transactions"], 0);
+  const double seconds = (kWalkFirst + 63 * kHit) * 1e-9;
+  EXPECT_NEAR(j["throughput"]["transactions_per_s"].get<double>(), 64 / seconds, 0.5);
+  EXPECT_NEAR(j["throughput"]["bytes_per_s"].get<double>(), 64 * 64 / seconds, 0.5);
+  // The SMMU's counters start with the traffic: none of the host's setup commands, and only
+  // the devices' translations.
+  const auto& m = j["smmus"][0];
+  EXPECT_EQ(m["commands"], 0);
+  EXPECT_EQ(m["syncs"], 0);
+  EXPECT_EQ(m["translations"], 64);
+  EXPECT_EQ(m["walks"], 1);
+  EXPECT_EQ(m["walk_reads"], 4);    // the 4 table levels
+  EXPECT_EQ(m["config_reads"], 3);  // L1 descriptor, STE, CD
+  // Memory: the walk's 7 reads and the 64 data accesses, none of the host's.
+  EXPECT_EQ(t["memory_channels"]["accesses"], 7 + 64);
+  EXPECT_EQ(t["memory_channels"]["waited"], 0);
+  // Latency histogram: 63 x 102 ns and 1 x 808 ns on the 1/8-octave grid (ps): 102,000 lies in
+  // [12, 13) x 2^13 = [98,304, 106,496), 808,000 in [12, 13) x 2^16 = [786,432, 851,968); the
+  // bins between them are 16 + (16 - 4) * 8 + 4 = 116 .. 16 + (19 - 4) * 8 + 4 = 140.
+  const auto& h = t["latency_histogram"];
+  ASSERT_EQ(h["counts"].size(), 25u);
+  ASSERT_EQ(h["edges_ns"].size(), 26u);
+  EXPECT_EQ(h["edges_ns"][0].get<double>(), 98.304);
+  EXPECT_EQ(h["edges_ns"][1].get<double>(), 106.496);
+  EXPECT_EQ(h["edges_ns"][24].get<double>(), 786.432);
+  EXPECT_EQ(h["edges_ns"][25].get<double>(), 851.968);
+  EXPECT_EQ(h["counts"][0], 63);
+  EXPECT_EQ(h["counts"][24], 1);
+  EXPECT_EQ(sumOf(nlohmann::json(h["counts"])), 64u);
+  // p99.9: rank ceil(0.999 * 64) = 64, the 808 ns walk, reported as the midpoint of its bucket
+  // (values in [2^19, 2^20) ps: 2,048 ps wide): [806,912, 808,960) -> 807,936 ps.
+  EXPECT_EQ(t["latency_ns"]["p999"].get<double>(), 807.936);
+  EXPECT_EQ(t["latency_ns"]["max"].get<double>(), kWalkFirst);
+}
+
+namespace {
+
+// Four pages visited twice (strided 4 KiB, 8 transactions of 64 bytes): transactions 1-4 walk
+// (the first with the configuration reads), 5-8 hit. Issue times after the traffic start:
+// 0, 808, 1316, 1824 (walks), 2332, 2434, 2536, 2638 (hits); the last completes at 2740.
+Scenario twoPasses(const std::string& mode) {
+  Scenario s = oneDevice();
+  applyOverride(s, "devices[0]={pattern: strided, stride_bytes: 4KiB, footprint_bytes: 16KiB, "
+                   "transactions: 8, outstanding: 1, think_ns: 0}");
+  if (mode == "lt") {
+    applyOverride(s, "run.mode=lt");
+    applyOverride(s, "run.quantum_ns=100000");
+  }
+  return s;
+}
+
+// The window of a twoPasses run that leaves out the first `excluded` transactions.
+void expectWindowOfHits(const nlohmann::json& j, unsigned excluded, double startAfterTraffic) {
+  const unsigned counted = 8 - excluded;
+  const auto& t = j["totals"];
+  EXPECT_EQ(t["issued"], counted);
+  EXPECT_EQ(t["completed"], counted);
+  EXPECT_EQ(t["served"]["tlb"], counted);
+  EXPECT_EQ(sumOf(t["served"]), counted);
+  EXPECT_EQ(t["walks"], 0);
+  EXPECT_EQ(t["latency_ns"]["min"].get<double>(), kHit);
+  EXPECT_EQ(t["latency_ns"]["max"].get<double>(), kHit);
+  const auto& w = j["window"];
+  EXPECT_EQ(w["excluded_transactions"], excluded);
+  const double t0 = w["traffic_start_ns"];
+  EXPECT_NEAR(w["start_ns"].get<double>() - t0, startAfterTraffic, 1e-6);
+  EXPECT_NEAR(w["end_ns"].get<double>() - t0, kWalkFirst + 3 * kWalk + 4 * kHit, 1e-6);
+  const double seconds = counted * kHit * 1e-9;
+  EXPECT_NEAR(j["throughput"]["transactions_per_s"].get<double>(), counted / seconds, 0.5);
+  EXPECT_NEAR(j["throughput"]["bytes_per_s"].get<double>(), counted * 64 / seconds, 0.5);
+  // The SMMU counted the window's translations only: hits, no walk, no command.
+  const auto& m = j["smmus"][0];
+  EXPECT_EQ(m["translations"], counted);
+  EXPECT_EQ(m["tlb_lookups"], counted);
+  EXPECT_EQ(m["tlb_hits"], counted);
+  EXPECT_EQ(m["walks"], 0);
+  EXPECT_EQ(m["walk_reads"], 0);
+  EXPECT_EQ(m["commands"], 0);
+}
+
+void warmupLeavesOutTheWalks(const std::string& mode) {
+  // Without warm-up: 8 transactions, 4 walks.
+  const auto all = runInChild(twoPasses(mode));
+  EXPECT_EQ(all["totals"]["issued"], 8);
+  EXPECT_EQ(all["totals"]["served"]["walk"], 4);
+  EXPECT_EQ(all["totals"]["served"]["tlb"], 4);
+  // warmup_transactions 4: the window opens with transaction 5 at 808 + 3 * 508 = 2332 ns.
+  Scenario s = twoPasses(mode);
+  applyOverride(s, "run.warmup_transactions=4");
+  const auto byCount = runInChild(s);
+  expectWindowOfHits(byCount, 4, kWalkFirst + 3 * kWalk);
+  EXPECT_EQ(byCount["window"]["warmup_transactions"], 4);
+  // warmup_ns 2000: the first issue at or after 2000 ns is transaction 5's, the same window.
+  s = twoPasses(mode);
+  applyOverride(s, "run.warmup_ns=2000");
+  const auto byTime = runInChild(s);
+  expectWindowOfHits(byTime, 4, kWalkFirst + 3 * kWalk);
+  EXPECT_EQ(byTime["window"]["warmup_ns"], 2000);
+  EXPECT_EQ(byTime["totals"], byCount["totals"]);
+  // Both: the later of the two. 2 transactions and 2400 ns: transaction 6, at 2332 + 102.
+  applyOverride(s, "run.warmup_ns=2400");
+  applyOverride(s, "run.warmup_transactions=2");
+  expectWindowOfHits(runInChild(s), 5, kWalkFirst + 3 * kWalk + kHit);
+}
+
+}  // namespace
+
+TEST(SystemStats, WarmupLeavesOutTheFirstTransactions) { warmupLeavesOutTheWalks("contention"); }
+
+// One device runs alone: loosely timed, the window is the same.
+TEST(SystemStats, WarmupInLtMode) { warmupLeavesOutTheWalks("lt"); }
+
+TEST(SystemStats, ServedCountsAddUpForDevicesGroupsAndTotals) {
+  // Two groups in scenario order, the second listed first by name order: b (2 sequential
+  // devices), a (1 random device over 64 pages, 4 outstanding: hits under fill, walks).
+  Scenario s = parseScenarioString(R"(
+name: groups
+memory: {latency_ns: 100, regions: [{base: 0x80000000, size: 4GiB}]}
+smmus: [{name: smmu0, utlb_entries: 4, tlb_entries: 32}]
+devices:
+  - {name: b, count: 2, pattern: sequential, access_bytes: 256, footprint_bytes: 64KiB,
+     outstanding: 8, transactions: 300}
+  - {name: a, count: 1, pattern: random, access_bytes: 64, footprint_bytes: 256KiB,
+     outstanding: 4, transactions: 500}
+run: {progress: off}
+)");
+  const auto j = runInChild(s);
+  const auto& t = j["totals"];
+  EXPECT_EQ(t["issued"], 2 * 300 + 500);
+  EXPECT_EQ(sumOf(t["served"]), t["issued"].get<uint64_t>());
+  EXPECT_GT(t["served"]["coalesced"].get<uint64_t>(), 0u);  // sequential: the page's walk
+  EXPECT_GT(t["served"]["utlb"].get<uint64_t>(), 0u);
+  for (const auto& d : j["devices"]) EXPECT_EQ(sumOf(d["served"]), d["issued"].get<uint64_t>());
+  ASSERT_EQ(j["groups"].size(), 2u);
+  EXPECT_EQ(j["groups"][0]["name"], "b");
+  EXPECT_EQ(j["groups"][1]["name"], "a");
+  EXPECT_EQ(j["groups"][0]["devices"], 2);
+  EXPECT_EQ(j["groups"][0]["issued"], 600);
+  EXPECT_EQ(j["groups"][0]["bytes"], 600 * 256);
+  EXPECT_EQ(j["groups"][1]["issued"], 500);
+  EXPECT_EQ(j["groups"][1]["bytes"], 500 * 64);
+  EXPECT_EQ(j["groups"][0]["walks"].get<uint64_t>() + j["groups"][1]["walks"].get<uint64_t>(),
+            t["walks"].get<uint64_t>());
+  for (const auto* x : {&t, &j["groups"][0], &j["groups"][1]}) {
+    const auto& g = *x;
+    EXPECT_EQ(sumOf(g["served"]), g["issued"].get<uint64_t>());
+    double rates = 0;
+    for (const auto& [k, v] : g["served_rates"].items()) rates += v.get<double>();
+    EXPECT_NEAR(rates, 1.0, 1e-5);
+    const auto& h = g["latency_histogram"];
+    EXPECT_EQ(h["edges_ns"].size(), h["counts"].size() + 1);
+    EXPECT_EQ(sumOf(nlohmann::json(h["counts"])), g["completed"].get<uint64_t>());
+    EXPECT_GT(h["counts"].front().get<uint64_t>(), 0u);  // empty bins at the ends dropped
+    EXPECT_GT(h["counts"].back().get<uint64_t>(), 0u);
+    EXPECT_LE(h["edges_ns"].front().get<double>(), g["latency_ns"]["min"].get<double>());
+    EXPECT_GT(h["edges_ns"].back().get<double>(), g["latency_ns"]["max"].get<double>());
+    EXPECT_LE(g["latency_ns"]["p99"].get<double>(), g["latency_ns"]["p999"].get<double>());
+  }
 }

@@ -69,6 +69,13 @@ class ResourcePool {
   Tick waitSum() const { return waitSum_; }
   Tick maxWait() const { return maxWait_; }
   Tick busySum() const { return busySum_; }  // server-time used (occupancy numerator)
+  // Zeroes the counters above (a statistics window starts) and keeps the servers' free-at
+  // times: the queue goes on as if nothing happened. A job acquired before and released after
+  // adds its whole holding time to busySum.
+  void resetCounters() {
+    jobs_ = waited_ = 0;
+    waitSum_ = maxWait_ = busySum_ = 0;
+  }
 
  private:
   // Out of line: acquire() stays small enough to inline (an unlimited pool is a hit's case).

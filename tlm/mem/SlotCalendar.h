@@ -50,6 +50,11 @@ class SlotCalendar {
   uint64_t jobsThatWaited() const { return waited_; }
   Tick waitSum() const { return waitSum_; }
   Tick maxWait() const { return maxWait_; }
+  // Zeroes the counters above (a statistics window starts); the slots keep their accesses.
+  void resetCounters() {
+    jobs_ = waited_ = 0;
+    waitSum_ = maxWait_ = 0;
+  }
 
  private:
   // One burst: the first slot with room at or after `arrival`; its start (>= arrival).

@@ -76,6 +76,7 @@ class SparseMemory : public PhysMemIf {
     burstBytes_ = occupancy ? burstBytes : 0;
   }
   const SlotCalendar& channels() const { return channels_; }
+  void resetChannelCounters() { channels_.resetCounters(); }  // the reservations stay
   uint64_t burstBytes() const { return burstBytes_; }
   // Bursts an access of len bytes takes (1 unless burstBytes > 0).
   unsigned burstsOf(size_t len) const {

@@ -65,6 +65,13 @@ class Smmu : public sc_core::sc_module {
   void setArbitratedWalkers(bool on) { arbitrated_ = on; }
   bool arbitratedWalkers() const { return arbitrated_; }
   const WalkerArbitrationStats& arbitrationStats() const { return arbStats_; }
+  // Starts the statistics afresh (SmmuCore::resetStats, the arbiter's and the DMA path's
+  // counters); the model's state and timing are untouched.
+  void resetStats() {
+    core_.resetStats();
+    arbStats_ = WalkerArbitrationStats{};
+    dmaWithoutExtension = dmaDmiAccesses = 0;
+  }
 
  private:
   struct WalkWaiter;

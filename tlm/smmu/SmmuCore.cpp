@@ -207,6 +207,12 @@ unsigned SmmuCore::forEachTlb(F f) {
 
 SmmuCore::~SmmuCore() = default;
 
+void SmmuCore::resetStats() {
+  stats_ = SmmuStats{};
+  for (ResourcePool* p : {&ptw_, &xlate_, &tlbPorts_, &configPorts_, &walkCachePorts_})
+    p->resetCounters();
+}
+
 // ---------------------------------------------------------------------------------------------
 // Register frame
 

@@ -27,6 +27,7 @@ struct TranslationRequest {
 // Where a translation was served: the port's micro TLB, the main TLB, a main-TLB entry whose
 // fill was still in flight (coalesced onto another walk), a walk, bypass, or it ended.
 enum class ServedBy : uint8_t { Utlb, Tlb, Coalesced, Walk, Bypass, Fault, Abort };
+inline constexpr unsigned kServedByCount = 7;  // (an array indexed by ServedBy)
 std::string_view servedByName(ServedBy s);  // "utlb", "tlb", "coalesced", "walk", ...
 inline bool servedByCache(ServedBy s) {
   return s == ServedBy::Utlb || s == ServedBy::Tlb || s == ServedBy::Coalesced;
@@ -172,6 +173,10 @@ class SmmuCore {
   bool recordEvent(const EventRecord& r, Tick* lat = nullptr);
 
   const SmmuStats& stats() const { return stats_; }
+  // Starts the statistics afresh (a statistics window opens): zeroes stats() and the counters of
+  // the walker, translation-slot and lookup-slot pools. Caches, queues, the pools' busy servers
+  // and every other timing state are kept, so the model behaves exactly as without the reset.
+  void resetStats();
   TlbIf& tlb() { return *tlb_; }
   TlbIf* utlb(uint32_t port) { return port < utlbs_.size() ? utlbs_[port].get() : nullptr; }
   const WalkCache& walkCache() const { return *walkCache_; }
