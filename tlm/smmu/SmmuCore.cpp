@@ -768,9 +768,13 @@ TranslationResult SmmuCore::walk(const TranslationRequest& req, Tick now, Transl
     if (withS2 && !S2WalkConfig::fromSte(s, cfg_.features, s2cfg))
       return fault(req, EventId::C_BAD_STE, true, r);
     if (s.config == ste::CFG_S1 || s.config == ste::CFG_NESTED) {
-      if (!req.ssv && s.s1CdMax != 0 && s.s1dss == ste::S1DSS_TERMINATE)
+      // S1DSS governs a transaction without a SubstreamID only when substreams are enabled: it
+      // is IGNORED when STE.S1CDMax == 0 or SMMU_IDR1.SSIDSIZE == 0 (IHI 0070 5.2 STE.S1DSS),
+      // and such a transaction uses the one CD at S1ContextPtr.
+      const bool dss = !req.ssv && effectiveS1CdMax(s, cfg_.features) != 0;
+      if (dss && s.s1dss == ste::S1DSS_TERMINATE)
         return fault(req, EventId::F_STREAM_DISABLED, true, r);
-      const bool dssBypass = !req.ssv && s.s1CdMax != 0 && s.s1dss == ste::S1DSS_BYPASS;
+      const bool dssBypass = dss && s.s1dss == ste::S1DSS_BYPASS;
       if (!dssBypass) {
         // Nested: the CD (and L1 CD) addresses are IPAs that stage 2 translates (CLASS=CD).
         IpaCache::Translator s2t(*ipaCache_, s2cfg, mem_);
