@@ -81,12 +81,15 @@ __attribute__((always_inline)) inline EventId applyHitEntry(const TranslationReq
     ++stats.bypassed;
     r.pa = req.iova;
     r.writable = true;
+    r.readable = true;
     r.level = 0;
     return EventId::None;
   }
   const AccessAttrs eff = applyStreamOverrides(req.acc, e.privcfg, e.instcfg);
   const bool hasS1 = e.stages != 2, hasS2 = e.stages != 1;
+  // Stage 1 always allows a read (TranslationResult::readable).
   r.writable = (!hasS1 || !e.attrs.readOnly) && (!hasS2 || e.attrs.s2Write);
+  r.readable = !hasS2 || e.attrs.s2Read;
   r.pa = e.paBase + (req.iova - e.vaBase);
   if (hasS1) {
     // checkPermission with the entry's context flags (inline: no S1WalkConfig to build).
@@ -573,6 +576,7 @@ __attribute__((noinline)) TranslationResult SmmuCore::translateDisabled(
   ++stats_.bypassed;
   r.pa = req.iova;
   r.writable = true;
+  r.readable = true;
   r.servedBy = ServedBy::Bypass;
   return r;
 }
@@ -618,6 +622,7 @@ __attribute__((noinline)) TranslationResult SmmuCore::translateEnabled(
       if (m.bypass) ++stats_.bypassed;
       r.level = m.level;
       r.writable = m.writable;
+      r.readable = m.readable;
       r.pa = req.iova + m.paMinusIova;
     } else {
       checkHit(req, *e, from, r);
@@ -669,8 +674,8 @@ __attribute__((noinline)) void SmmuCore::checkHit(const TranslationRequest& req,
   } else if (&e == m.entry && from == m.tlb && m.tlb->changes() == m.changes) {
     m.passed |= uint8_t(1u << acc);
   } else if (from && hitMemoOn_) {
-    m = HitMemo{&e,      from,       from->changes(), uint8_t(1u << acc),
-                e.bypass, r.writable, r.level,         r.pa - req.iova};
+    m = HitMemo{&e,         from,       from->changes(), uint8_t(1u << acc), e.bypass,
+                r.writable, r.readable, r.level,         r.pa - req.iova};
   }
 }
 
@@ -827,6 +832,7 @@ TranslationResult SmmuCore::walk(const TranslationRequest& req, Tick now, Transl
     r.servedBy = ServedBy::Bypass;
     r.pa = req.iova;  // identity, as on a TLB hit of the bypass entry
     r.writable = true;
+    r.readable = true;
     return r;
   }
 
@@ -894,6 +900,7 @@ TranslationResult SmmuCore::walk(const TranslationRequest& req, Tick now, Transl
   fillTlbs(fill, w, utlb);
   r.pa = w.pa;
   r.writable = !w.attrs.readOnly && (!nested || w.attrs.s2Write);
+  r.readable = !nested || w.attrs.s2Read;  // stage 1 always allows a read
   return r;
 }
 
@@ -975,6 +982,7 @@ TranslationResult SmmuCore::walkS2Only(const TranslationRequest& req, Tick now,
   fillTlbs(fill, w, utlb);
   r.pa = w.pa;
   r.writable = w.attrs.s2Write;
+  r.readable = w.attrs.s2Read;
   return r;
 }
 
