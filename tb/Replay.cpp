@@ -57,6 +57,14 @@ std::string trim(const std::string& s) {
   return s.substr(b, e - b);
 }
 
+// The `perm` column: the effective data permission after every stage (TranslationResult). A
+// read that STE.INSTCFG makes an instruction fetch can succeed through a mapping that allows no
+// data access (stage-2 S2AP = 0b00, or stage-1 read-only over stage-2 write-only): "-".
+const char* permName(const TranslationResult& r) {
+  if (r.readable) return r.writable ? "rw" : "r";
+  return r.writable ? "w" : "-";
+}
+
 std::string hex(uint64_t v) {
   std::ostringstream o;
   o << "0x" << std::hex << v;
@@ -258,7 +266,7 @@ ReplaySummary runReplay(const ReplayOptions& opt) {
     switch (r.outcome) {
       case Outcome::Ok:
         ++sum.ok;
-        out << hex(r.pa) << ',' << (r.writable ? "rw" : "r") << ',' << unsigned(r.level) << ',';
+        out << hex(r.pa) << ',' << permName(r) << ',' << unsigned(r.level) << ',';
         break;
       case Outcome::Abort:
         ++sum.aborted;

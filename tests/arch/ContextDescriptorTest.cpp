@@ -92,12 +92,15 @@ TEST(ContextDescriptor, LinuxS1Cd) {
 }
 
 TEST(ContextDescriptor, TtbFieldsAre51To4) {
-  // TTB0/TTB1 keep [51:4]; bits [3:0] (NSCFG/HAD) and [63:52] are dropped.
+  // TTB0/TTB1 keep [51:4]; bits [3:0] other than HAD (NSCFG, E0PD, HAFT) and [63:52] are
+  // dropped. d1 bit 1 (0xf) is HAD0 = 1, d2 bit 1 (0x3) HAD1 = 1.
   const ContextDescriptor::Words words{0, 0xfff123456789abcfull, 0xfff0000000000013ull, 0,
                                        0, 0, 0, 0};
   const ContextDescriptor c = ContextDescriptor::decode(words);
   EXPECT_EQ(c.ttb0, 0x000123456789abc0ull);
   EXPECT_EQ(c.ttb1, 0x10ull);
+  EXPECT_TRUE(c.had0);
+  EXPECT_TRUE(c.had1);
   ContextDescriptor e;
   e.ttb0 = ~0ull;
   e.ttb1 = ~0ull;
@@ -109,12 +112,37 @@ TEST(ContextDescriptor, TtbFieldsAre51To4) {
   EXPECT_EQ(d[0], 0u);
 }
 
+// HAD0 is CD bit 65 (d1 bit 1) and HAD1 CD bit 129 (d2 bit 1) (IHI 0070 5.4), next to TTB0
+// [119:68] and TTB1 [183:132].
+TEST(ContextDescriptor, HadBits) {
+  ContextDescriptor c;
+  c.had0 = true;
+  ContextDescriptor::Words d = c.encode();
+  EXPECT_EQ(d[1], 0x2ull);
+  EXPECT_EQ(d[2], 0u);
+  c.had0 = false;
+  c.had1 = true;
+  d = c.encode();
+  EXPECT_EQ(d[1], 0u);
+  EXPECT_EQ(d[2], 0x2ull);
+  // NSCFG0 [64] and E0PD0 [66] are not HAD0.
+  const ContextDescriptor n = ContextDescriptor::decode({0, 0x5, 0x5, 0, 0, 0, 0, 0});
+  EXPECT_FALSE(n.had0);
+  EXPECT_FALSE(n.had1);
+  const ContextDescriptor h =
+      ContextDescriptor::decode({0, 0x80000002ull, 0x90000002ull, 0, 0, 0, 0, 0});
+  EXPECT_TRUE(h.had0);
+  EXPECT_TRUE(h.had1);
+  EXPECT_EQ(h.ttb0, 0x80000000u);
+  EXPECT_EQ(h.ttb1, 0x90000000u);
+}
+
 TEST(ContextDescriptor, RandomWordsRoundTrip) {
   std::mt19937_64 rng(0xcd0001);
   for (int n = 0; n < 2000; ++n) {
-    // d0 and d3 are fully defined; d1/d2 carry [51:4]; d4..d7 are not decoded.
-    const ContextDescriptor::Words words{rng(), rng() & 0x000ffffffffffff0ull,
-                                         rng() & 0x000ffffffffffff0ull, rng(), 0, 0, 0, 0};
+    // d0 and d3 are fully defined; d1/d2 carry [51:4] and HAD [1]; d4..d7 are not decoded.
+    const ContextDescriptor::Words words{rng(), rng() & 0x000ffffffffffff2ull,
+                                         rng() & 0x000ffffffffffff2ull, rng(), 0, 0, 0, 0};
     ASSERT_EQ(ContextDescriptor::decode(words).encode(), words) << "iteration " << n;
   }
 }
@@ -154,6 +182,8 @@ TEST(ContextDescriptor, RandomFieldsRoundTrip) {
     c.asid = r(16);
     c.ttb0 = r(52) & ~0xfull;
     c.ttb1 = r(52) & ~0xfull;
+    c.had0 = r(1);
+    c.had1 = r(1);
     c.mair = rng();
     const ContextDescriptor t = ContextDescriptor::decode(c.encode());
     ASSERT_EQ(t.encode(), c.encode());
@@ -164,6 +194,8 @@ TEST(ContextDescriptor, RandomFieldsRoundTrip) {
     ASSERT_EQ(t.asid, c.asid);
     ASSERT_EQ(t.ttb0, c.ttb0);
     ASSERT_EQ(t.ttb1, c.ttb1);
+    ASSERT_EQ(t.had0, c.had0);
+    ASSERT_EQ(t.had1, c.had1);
     ASSERT_EQ(t.mair, c.mair);
   }
 }

@@ -16,7 +16,7 @@ bool sameFeatures(const SmmuFeatures& a, const SmmuFeatures& b) {
          a.cmdqLog2 == b.cmdqLog2 && a.evtqLog2 == b.evtqLog2 && a.priqLog2 == b.priqLog2 &&
          a.sidBits == b.sidBits && a.ssidBits == b.ssidBits && a.oasBits == b.oasBits &&
          a.gran4k == b.gran4k && a.gran16k == b.gran16k && a.gran64k == b.gran64k &&
-         a.vax52 == b.vax52 && a.ril == b.ril;
+         a.vax52 == b.vax52 && a.ril == b.ril && a.had == b.had;
 }
 
 // Defaults, hand-encoded:
@@ -77,6 +77,11 @@ TEST(Features, SingleBits) {
   f.ril = true;
   EXPECT_EQ(f.toIdr().idr3, 1u << 10);
   f = base;
+  f.had = true;  // IDR3.HAD, bit 2 (IHI 0070 6.3.4)
+  EXPECT_EQ(f.toIdr().idr3, 1u << 2);
+  EXPECT_TRUE(SmmuFeatures::fromIdr({0, 0, 0, 1u << 2, 0, 0}).had);
+  EXPECT_FALSE(SmmuFeatures::fromIdr({0, 0, 0, ~(1u << 2), 0, 0}).had);
+  f = base;
   f.vax52 = true;
   EXPECT_EQ(f.toIdr().idr5, 1u << 10);
   f = base;
@@ -121,6 +126,7 @@ TEST(Features, FromIdrQemuLike) {
   EXPECT_TRUE(f.gran4k && f.gran16k && f.gran64k);
   EXPECT_FALSE(f.vax52);
   EXPECT_FALSE(f.ril);
+  EXPECT_FALSE(f.had);
 }
 
 TEST(Features, TtfAndStLevelEncodings) {
@@ -185,6 +191,7 @@ TEST(Features, RandomRoundTrip) {
     f.gran64k = r(1);
     f.vax52 = r(1);
     f.ril = r(1);
+    f.had = r(1);
     ASSERT_TRUE(sameFeatures(SmmuFeatures::fromIdr(f.toIdr()), f)) << "iteration " << n;
   }
 }

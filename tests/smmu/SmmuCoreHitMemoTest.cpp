@@ -56,7 +56,8 @@ struct Rig {
 std::string describe(const TranslationResult& r) {
   return "outcome " + std::to_string(int(r.outcome)) + " event " + std::to_string(int(r.event)) +
          " recorded " + std::to_string(r.eventRecorded) + " pa " + std::to_string(r.pa) +
-         " writable " + std::to_string(r.writable) + " level " + std::to_string(r.level) +
+         " writable " + std::to_string(r.writable) + " readable " + std::to_string(r.readable) +
+         " level " + std::to_string(r.level) +
          " by " + std::string(servedByName(r.servedBy)) + " reads " +
          std::to_string(r.walkReads) + " latency " + std::to_string(r.latency);
 }

@@ -50,6 +50,7 @@ TEST(SmmuCoreTranslate, MissThenHitExactLatency) {
   EXPECT_EQ(a.pa, kPa + 0x123);
   EXPECT_EQ(a.level, 3);
   EXPECT_TRUE(a.writable);
+  EXPECT_TRUE(a.readable);
   EXPECT_EQ(a.servedBy, ServedBy::Walk);
   EXPECT_EQ(a.walkReads, 6u);
   EXPECT_EQ(a.latency, 8 * 1000u + 6 * 100000u);
@@ -65,6 +66,7 @@ TEST(SmmuCoreTranslate, MissThenHitExactLatency) {
   ASSERT_EQ(c.outcome, Outcome::Ok);
   EXPECT_EQ(c.pa, kPaRo);
   EXPECT_FALSE(c.writable);
+  EXPECT_TRUE(c.readable);  // stage 1 always allows a read
   EXPECT_EQ(c.walkReads, 4u);
   EXPECT_EQ(c.latency, 8 * 1000u + 4 * 100000u);
   EXPECT_EQ(r.core.stats().tlbHits, 1u);

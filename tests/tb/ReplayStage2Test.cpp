@@ -2,8 +2,13 @@
 // from the specification's layouts (no driver, no model encoder), with a stage-2-only STE
 // (Config 0b110) and a nested STE (0b111) sharing one set of stage-2 tables. Every OUT.csv line
 // is written out literally below, computed from the descriptors: output address, permission
-// (S2AP, and AP[2] for nested), leaf level, or the event. IDR0.S2P in REGS.json decides whether
-// such STEs translate (without it they are C_BAD_STE).
+// (S2AP, and AP[2] for nested: the intersection of the stages), leaf level, or the event.
+// IDR0.S2P in REGS.json decides whether such STEs translate (without it they are C_BAD_STE).
+//
+// Permissions (Arm ARM D8.4.2.1.1 Table D8-76, S2AP[1:0]: 00 no data access, 01 RO, 10 WO,
+// 11 RW; D8.4.3: stage 1 faults first, then stage 2, and the final permission is the more
+// restrictive of the two): `perm` is `rw`, `r`, `w`, or `-` for a successful instruction fetch
+// (a read turned into one by STE.INSTCFG) through a mapping that allows no data access.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -35,7 +40,7 @@ constexpr uint32_t kS2P = 1u << 0, kS1P = 1u << 1;
 // Stage-2 descriptors (VMSAv8-64): block 0b01 (levels 1, 2), page 0b11 (level 3), table 0b11;
 // MemAttr [5:2] = 0xF (Normal write-back), S2AP [7:6] (bit 6 read, bit 7 write), SH [9:8] = 3,
 // AF [10].
-constexpr uint64_t kS2RW = 3, kS2RO = 1;
+constexpr uint64_t kS2RW = 3, kS2RO = 1, kS2WO = 2, kS2None = 0;
 constexpr uint64_t s2Leaf(uint64_t oa, uint64_t s2ap, bool page) {
   return oa | (page ? 3u : 1u) | (0xfu << 2) | (s2ap << 6) | (3u << 8) | (1u << 10);
 }
@@ -72,6 +77,15 @@ void buildImage(SparseMemory& m) {
   m.write64(kStrtab + 64 * 2 + 16, kSteD2);
   m.write64(kStrtab + 64 * 2 + 24, kS2L1);
   m.write64(kStrtab + 64 * 3, kCd | (0b101u << 1) | 1u);
+  // SID 4: stream 1's STE and SID 5: stream 2's, both with INSTCFG [115:114] (word 1 [51:50])
+  // = 0b11: reads are instruction fetches (writes stay data accesses).
+  for (unsigned sid : {4u, 5u}) {
+    const uint64_t like = sid == 4 ? 1 : 2;
+    m.write64(kStrtab + 64 * sid, like == 1 ? (0b110u << 1) | 1u : kCd | (0b111u << 1) | 1u);
+    m.write64(kStrtab + 64 * sid + 8, 3ull << 50);
+    m.write64(kStrtab + 64 * sid + 16, kSteD2);
+    m.write64(kStrtab + 64 * sid + 24, kS2L1);
+  }
 
   // Stage 2. IPA 0 .. 1 GiB: invalid. 2 .. 3 GiB: identity (the CD and stage-1 tables).
   m.write64(kS2L1 + 8 * 2, s2Leaf(0x80000000, kS2RW, false));
@@ -84,6 +98,8 @@ void buildImage(SparseMemory& m) {
   m.write64(kS2L3 + 8 * 1, s2Leaf(0x91005000, kS2RO, true));    // IPA 0x1_0020_1000 RO
   // kS2L3 entry 2 (IPA 0x1_0020_2000) stays invalid
   m.write64(kS2L3 + 8 * 3, s2Leaf(0x91007000, kS2RO, true));    // IPA 0x1_0020_3000 RO
+  m.write64(kS2L3 + 8 * 4, s2Leaf(0x91008000, kS2WO, true));    // IPA 0x1_0020_4000 WO
+  m.write64(kS2L3 + 8 * 5, s2Leaf(0x91009000, kS2None, true));  // IPA 0x1_0020_5000 none
 
   // Stage 1 of the nested stream (39-bit VA, levels 1-3). The table addresses are IPAs.
   m.write64(kCd, kCdD0);
@@ -99,13 +115,22 @@ void buildImage(SparseMemory& m) {
   // kS1L3 entry 3 (VA 0x120_3000) stays invalid
   m.write64(kS1L3 + 8 * 4, s1Leaf(0x140005000, false, true));      // -> inside the S2 1 GiB block
   m.write64(kS1L3 + 8 * 5, s1Leaf(0x100203000, false, true));      // -> S2 RO page
+  m.write64(kS1L3 + 8 * 6, s1Leaf(0x100204000, true, true));       // S1 RO -> S2 WO page
+  m.write64(kS1L3 + 8 * 7, s1Leaf(0x100204000, false, true));      // S1 RW -> S2 WO page
 }
 
-std::string regsJson(uint32_t idr0) {
+// SMMU_IDR1 (IHI 0070 6.3.2): SIDSIZE [5:0] 16, SSIDSIZE [10:6] 8, PRIQS [15:11] 7, EVENTQS
+// [20:16] 7, CMDQS [25:21] 8 (the model's defaults), ATTR_PERMS_OVR [26]: STE.PRIVCFG/INSTCFG
+// are implemented (without it they are RES0).
+constexpr uint32_t kIdr1AttrPermsOvr =
+    16u | (8u << 6) | (7u << 11) | (7u << 16) | (8u << 21) | (1u << 26);
+
+std::string regsJson(uint32_t idr0, uint32_t idr1 = 0) {
   // STRTAB_BASE_CFG: LOG2SIZE [5:0] 4, FMT [17:16] 0 (linear). EVENTQ_BASE: LOG2SIZE [4:0] 5.
-  // CR0: SMMUEN [0], EVENTQEN [2].
+  // CR0: SMMUEN [0], EVENTQEN [2]. Without idr1 the dump has no IDR1 (the defaults).
   return "{\n  \"_comment\": \"written by hand, ReplayStage2Test\",\n"
-         "  \"SMMU_IDR0\": \"" + hexStr(idr0) + "\",\n"
+         "  \"SMMU_IDR0\": \"" + hexStr(idr0) + "\",\n" +
+         (idr1 ? "  \"SMMU_IDR1\": \"" + hexStr(idr1) + "\",\n" : std::string()) +
          "  \"SMMU_STRTAB_BASE\": \"" + hexStr(kStrtab) + "\",\n"
          "  \"SMMU_STRTAB_BASE_CFG\": \"0x4\",\n"
          "  \"SMMU_EVENTQ_BASE\": \"" + hexStr(kEvtq | 5) + "\",\n"
@@ -167,18 +192,48 @@ const std::vector<S2Row> kStage1Only = {
     {3, 0x1200abc, 'w', "ok,0x100201abc,rw,3,", "S2AP does not apply"},
 };
 
+// Effective permissions: write-only and no-access stage-2 pages, alone and under stage 1. Stage 1
+// always allows a read (AP[2:1] = 0b11 / 0b01 here), and a write unless AP[2].
+const std::vector<S2Row> kPermissions = {
+    // Stream 1, stage 2 only.
+    {1, 0x100204010, 'w', "ok,0x91008010,w,3,", "S2AP 0b10 (write-only) page: perm w"},
+    {1, 0x100204010, 'r', "fault,,,,F_PERMISSION", "reading it: stage-2 permission (TLB hit)"},
+    {1, 0x100204018, 'w', "ok,0x91008018,w,3,", "TLB hit"},
+    {1, 0x100204020, 'w', "ok,0x91008020,w,3,", "TLB hit of the same entry (hit memo)"},
+    {1, 0x100205000, 'r', "fault,,,,F_PERMISSION", "S2AP 0b00: no data access (walk)"},
+    {1, 0x100205000, 'w', "fault,,,,F_PERMISSION", ""},
+    // Stream 2, nested.
+    {2, 0x1206000, 'r', "fault,,,,F_PERMISSION", "S1 read-only, S2 write-only: S2 refuses reads"},
+    {2, 0x1206000, 'w', "fault,,,,F_PERMISSION", "and S1 refuses writes: no data access at all"},
+    {2, 0x1207010, 'w', "ok,0x91008010,w,3,", "S1 read/write, S2 write-only: perm w"},
+    {2, 0x1207010, 'r', "fault,,,,F_PERMISSION", "stage-2 permission (TLB hit)"},
+    {2, 0x1207018, 'w', "ok,0x91008018,w,3,", "TLB hit"},
+    {2, 0x1200abc, 'r', "ok,0x91005abc,r,3,", "S1 read/write, S2 read-only: perm r"},
+    // Stream 4 (stage 2 only) and 5 (nested) with INSTCFG = instruction: reads are fetches,
+    // decided by XN (0 here) alone at stage 2 and by UXN at stage 1 (unprivileged).
+    {4, 0x100205abc, 'r', "ok,0x91009abc,-,3,", "fetch from an S2AP 0b00 page: no data access"},
+    {4, 0x100205abc, 'w', "fault,,,,F_PERMISSION", "a write stays a data access"},
+    {4, 0x100205ab0, 'r', "ok,0x91009ab0,-,3,", "TLB hit"},
+    {4, 0x100204000, 'r', "ok,0x91008000,w,3,", "fetch from the write-only page"},
+    {4, 0x100200008, 'r', "ok,0x91000008,rw,3,", "fetch from a read/write page"},
+    {5, 0x1206abc, 'r', "ok,0x91008abc,-,3,", "S1 read-only over S2 write-only: none"},
+    {5, 0x1207abc, 'r', "ok,0x91008abc,w,3,", "S1 read/write over S2 write-only"},
+};
+
 std::vector<S2Row> concat(std::initializer_list<const std::vector<S2Row>*> parts) {
   std::vector<S2Row> all;
   for (const auto* p : parts) all.insert(all.end(), p->begin(), p->end());
   return all;
 }
 
-// Writes the image, REGS.json with idr0 and IN.csv of rows; returns the replay options.
-ReplayOptions writeFiles(const TempDir& dir, uint32_t idr0, const std::vector<S2Row>& rows) {
+// Writes the image, REGS.json with idr0 (and idr1) and IN.csv of rows; returns the replay
+// options.
+ReplayOptions writeFiles(const TempDir& dir, uint32_t idr0, const std::vector<S2Row>& rows,
+                         uint32_t idr1 = 0) {
   SparseMemory mem;
   buildImage(mem);
   MemoryImage::save(dir / "img.bin", dir / "img.idx", mem);
-  writeFile(dir / "regs.json", regsJson(idr0));
+  writeFile(dir / "regs.json", regsJson(idr0, idr1));
   std::string in = "# ReplayStage2Test\nsid,ssid,iova,dir\n";
   for (const S2Row& r : rows) {
     if (*r.note) in += std::string("# ") + r.note + "\n";
@@ -231,6 +286,13 @@ TEST(ReplayStage2, StageTwoOnlyAndNestedStreamsTranslate) {
   const auto rows = concat({&kStage2Only, &kNested, &kStage1Only});
   const ReplayOptions o = writeFiles(dir, kIdr0Common | kS1P | kS2P, rows);
   replayAndCheck(o, rows, wantOf(rows));
+}
+
+TEST(ReplayStage2, PermIsTheEffectivePermissionOfBothStages) {
+  const TempDir dir;
+  const ReplayOptions o =
+      writeFiles(dir, kIdr0Common | kS1P | kS2P, kPermissions, kIdr1AttrPermsOvr);
+  replayAndCheck(o, kPermissions, wantOf(kPermissions));
 }
 
 TEST(ReplayStage2, AnIpaCacheGivesTheSameRows) {

@@ -66,6 +66,19 @@ TEST_F(CdFetch, SubstreamWithoutSubstreams) {
   EXPECT_EQ(cd.asid, 0x42);
 }
 
+TEST_F(CdFetch, NoSubstreamsIgnoreS1FmtAndS1CdMax) {
+  // SSIDSIZE 0: S1CDMax (here 8) and S1Fmt (2-level) are IGNORED and S1ContextPtr points to one
+  // CD: one 64-byte read at 0x80000, no L1CD read.
+  f.ssidBits = 0;
+  ste.s1CdMax = 8;
+  ste.s1fmt = ste::S1FMT_2LVL_4K;
+  putCd(0x80000, cdD0(0x24));
+  const FetchResult r = fetch(0, false);
+  EXPECT_EQ(r.fault, EventId::None);
+  EXPECT_EQ(r.reads, 1u);
+  EXPECT_EQ(cd.asid, 0x24);
+}
+
 TEST_F(CdFetch, LinearTable) {
   ste.s1CdMax = 4;  // 16 CDs
   for (uint16_t i = 0; i < 16; ++i) putCd(0x80000 + 64 * i, cdD0(0x100 + i));

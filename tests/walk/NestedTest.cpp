@@ -106,6 +106,20 @@ TEST_F(Nested, FourByFourLevelsTake24Reads) {
   EXPECT_TRUE(r.attrs.s2Write);
 }
 
+TEST_F(Nested, HadAppliesToTheStageOneWalk) {
+  // APTable[1] (bit 62) on the stage-1 L0[1] table descriptor: the writable leaf is read-only
+  // unless S1WalkConfig::had[0] (CD.HAD0 with SMMU_IDR3.HAD) makes the bit IGNORED.
+  mem.set64(0x90000008, 0x40001000 | kTable | (1ull << 62));
+  WalkResult r = walk(kWrite);
+  EXPECT_EQ(r.fault, EventId::F_PERMISSION);
+  EXPECT_FALSE(r.s2);
+  s1.had[0] = true;
+  r = walk(kWrite);
+  expectOk(r);
+  EXPECT_EQ(r.pa, 0xA0000567u);
+  EXPECT_FALSE(r.attrs.readOnly);
+}
+
 TEST_F(Nested, ThreeLevelStage2Takes19Reads) {
   // The same stage-2 tables from level 1: 39-bit IPA, TTB = the L1 table.
   s2.tsz = 25;

@@ -4,6 +4,7 @@
 
 #include "FakeMem.h"
 #include "Printers.h"
+#include "arch/ContextDescriptor.h"
 #include "walk/PageTableWalker.h"
 
 namespace smmu {
@@ -210,6 +211,58 @@ TEST_F(HierPerm, PanAndWxnThroughWalk) {
   EXPECT_EQ(walk(kPrivExec).fault, kPerm);
   build(kApTable1, 0b00);  // read-only through APTable: executable again
   EXPECT_EQ(walk(kPrivExec).fault, kOk);
+}
+
+// CD.HAD0 / HAD1 (IHI 0070 5.4): "the APTable, PXNTable and XNTable/UXNTable fields of table
+// descriptors walked through CD.TTB0 become IGNORED". VA 0x604567 is in the TTB0 range.
+TEST_F(HierPerm, HadIgnoresEveryHierarchicalBit) {
+  const uint64_t all = kApTable0 | kApTable1 | kUxnTable | kPxnTable;
+  build(all, 0b01);  // leaf: read/write at EL0 and EL1
+  // Without HAD: no EL0 access (APTable[0]), no write (APTable[1]).
+  EXPECT_EQ(walk(kUserRead).fault, kPerm);
+  EXPECT_EQ(walk(kPrivWrite).fault, kPerm);
+  // HAD1 covers TTB1 only: no change for this TTB0 address.
+  cfg.had[1] = true;
+  EXPECT_EQ(walk(kUserRead).fault, kPerm);
+  cfg.had[0] = true;
+  WalkResult r = walk(kUserWrite);
+  EXPECT_EQ(r.fault, kOk);
+  EXPECT_FALSE(r.attrs.readOnly);
+  EXPECT_TRUE(r.attrs.el0);
+  EXPECT_FALSE(r.attrs.uxn);
+  EXPECT_FALSE(r.attrs.pxn);
+  EXPECT_EQ(walk(kUserExec).fault, kOk);  // UXNTable ignored (the leaf's UXN is 0)
+  build(all, 0b10);  // leaf: privileged read-only, not EL0-writable, PXN 0
+  EXPECT_EQ(walk(kPrivExec).fault, kOk);  // PXNTable ignored
+  cfg.had[0] = false;
+  EXPECT_EQ(walk(kPrivExec).fault, kPerm);
+}
+
+// fromCd takes CD.HADx only when SMMU_IDR3.HAD says the SMMU has it ("if SMMU_IDR3.HAD == 0,
+// this field and CD.HAD1 are IGNORED").
+TEST(HadConfig, FromCdNeedsIdr3Had) {
+  ContextDescriptor cd;
+  cd.valid = cd.aa64 = true;
+  cd.t0sz = cd.t1sz = 25;
+  cd.tg0 = 0;  // 4 KB
+  cd.tg1 = 2;  // 4 KB in the TG1 encoding
+  cd.ips = 5;
+  cd.had0 = true;
+  SmmuFeatures f;
+  S1WalkConfig c;
+  f.had = false;
+  ASSERT_TRUE(S1WalkConfig::fromCd(cd, f, c));
+  EXPECT_FALSE(c.had[0]);
+  EXPECT_FALSE(c.had[1]);
+  f.had = true;
+  ASSERT_TRUE(S1WalkConfig::fromCd(cd, f, c));
+  EXPECT_TRUE(c.had[0]);
+  EXPECT_FALSE(c.had[1]);
+  cd.had0 = false;
+  cd.had1 = true;
+  ASSERT_TRUE(S1WalkConfig::fromCd(cd, f, c));
+  EXPECT_FALSE(c.had[0]);
+  EXPECT_TRUE(c.had[1]);
 }
 
 }  // namespace

@@ -299,6 +299,17 @@ TEST(SteIllegal, Stage1Fields) {
   s = s1Ste(); s.s1CdMax = 4; s.s1fmt = 3; EXPECT_EQ(steIllegalReason(s, noCd2l), nullptr);
   s = s1Ste(); s.s1CdMax = 0; s.s1fmt = 1; EXPECT_EQ(steIllegalReason(s, noCd2l), nullptr);
   s = s1Ste(); s.s1CdMax = 4; s.s1fmt = 1; EXPECT_EQ(steIllegalReason(s, f), nullptr);
+  {
+    // SSIDSIZE 0: S1CDMax is IGNORED, so S1Fmt is too ("If STE.S1CDMax == 0 ... or
+    // SMMU_IDR1.SSIDSIZE == 0 ..., this field is IGNORED"): a 2-level S1Fmt without CD2L and an
+    // S1CDMax above SSIDSIZE are not ILLEGAL.
+    SmmuFeatures noSsidNoCd2l = noCd2l;
+    noSsidNoCd2l.ssidBits = 0;
+    s = s1Ste(); s.s1CdMax = 4; s.s1fmt = 1;
+    EXPECT_EQ(steIllegalReason(s, noSsidNoCd2l), nullptr);
+    s = s1Ste(); s.s1CdMax = 31; s.s1fmt = 2;
+    EXPECT_EQ(steIllegalReason(s, noSsidNoCd2l), nullptr);
+  }
 
   SmmuFeatures stall = f;
   stall.stallModel = 0;

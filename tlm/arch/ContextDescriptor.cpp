@@ -41,7 +41,9 @@ ContextDescriptor ContextDescriptor::decode(const Words& d) {
   c.a = get(d[0], 46, 46);
   c.aset = get(d[0], 47, 47);
   c.asid = static_cast<uint16_t>(get(d[0], 63, 48));
+  c.had0 = get(d[1], 1, 1);
   c.ttb0 = d[1] & kAddr51_4;
+  c.had1 = get(d[2], 1, 1);
   c.ttb1 = d[2] & kAddr51_4;
   c.mair = d[3];
   return c;
@@ -78,7 +80,9 @@ ContextDescriptor::Words ContextDescriptor::encode() const {
   put(d[0], 47, 47, aset);
   put(d[0], 63, 48, asid);
   d[1] = ttb0 & kAddr51_4;
+  put(d[1], 1, 1, had0);
   d[2] = ttb1 & kAddr51_4;
+  put(d[2], 1, 1, had1);
   d[3] = mair;
   return d;
 }

@@ -38,7 +38,10 @@ struct ContextDescriptor {
   bool aset = false;     // [47]
   uint16_t asid = 0;     // [63:48]
   // d1, d2
+  bool had0 = false;     // HAD0 [65] = d1[1]: hierarchical attributes of TTB0 walks disabled
   uint64_t ttb0 = 0;     // TTB0 [51:4] (byte address)
+  bool had1 = false;     // HAD1 [129] = d2[1]: likewise for TTB1 (both IGNORED without
+                         // SMMU_IDR3.HAD: S1WalkConfig::fromCd decides)
   uint64_t ttb1 = 0;     // TTB1 [51:4]
   // d3
   uint64_t mair = 0;     // MAIR0 [31:0] | MAIR1 [63:32]

@@ -46,6 +46,7 @@ SmmuFeatures::Idr SmmuFeatures::toIdr() const {
   put(r1, 20, 16, evtqLog2);
   put(r1, 25, 21, cmdqLog2);
 
+  put(r3, 2, 2, had);
   put(r3, 10, 10, ril);
 
   put(r5, 2, 0, oasBitsToEncoding(oasBits));
@@ -80,6 +81,7 @@ SmmuFeatures SmmuFeatures::fromIdr(const Idr& idr) {
   f.evtqLog2 = static_cast<uint8_t>(get(r1, 20, 16));
   f.cmdqLog2 = static_cast<uint8_t>(get(r1, 25, 21));
 
+  f.had = get(r3, 2, 2);
   f.ril = get(r3, 10, 10);
 
   f.oasBits = static_cast<uint8_t>(oasEncodingToBits(static_cast<unsigned>(get(r5, 2, 0))));

@@ -31,6 +31,7 @@ struct SmmuFeatures {
   bool gran64k = true;      // IDR5.GRAN64K
   bool vax52 = false;       // IDR5.VAX = 0b01 (52-bit VA)
   bool ril = false;         // IDR3.RIL (range TLBI: NUM/SCALE/TTL/TG in TLBI_*_VA/IPA)
+  bool had = false;         // IDR3.HAD (CD.HAD0/HAD1 honoured; without it they are IGNORED)
 
   struct Idr {
     uint32_t idr0, idr1, idr2, idr3, idr4, idr5;

@@ -1,7 +1,8 @@
 // The TCU's stage-1 walk cache: table descriptors read at levels 0, 1 and 2, one
 // set-associative cache per level (like MMU-600's S1L0..S1L2 walk caches). A hit at level L
-// hands the walker the level L+1 table and the APTable/XNTable bits accumulated above it, so
-// the walk reads only the levels below. Entries are tagged by VMID/ASID (not by stream):
+// hands the walker the level L+1 table and the APTable/XNTable bits accumulated above it (as
+// the filling walk applied them: none under CD.HADx, which every CD of one VMID/ASID holds
+// alike), so the walk reads only the levels below. Entries are tagged by VMID/ASID (not stream):
 // TLBI_NH_ASID, TLBI_NH_VA with Leaf = 0 and TLBI_NH_ALL/NSNH_ALL remove them; Leaf = 1 TLBIs
 // and CFGI do not. An entry is filled when the walk is computed, with the time its descriptor
 // read completes (readyAt): a walk that hits it earlier waits until then, having joined the walk

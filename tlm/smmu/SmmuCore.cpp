@@ -81,12 +81,15 @@ __attribute__((always_inline)) inline EventId applyHitEntry(const TranslationReq
     ++stats.bypassed;
     r.pa = req.iova;
     r.writable = true;
+    r.readable = true;
     r.level = 0;
     return EventId::None;
   }
   const AccessAttrs eff = applyStreamOverrides(req.acc, e.privcfg, e.instcfg);
   const bool hasS1 = e.stages != 2, hasS2 = e.stages != 1;
+  // Stage 1 always allows a read (TranslationResult::readable).
   r.writable = (!hasS1 || !e.attrs.readOnly) && (!hasS2 || e.attrs.s2Write);
+  r.readable = !hasS2 || e.attrs.s2Read;
   r.pa = e.paBase + (req.iova - e.vaBase);
   if (hasS1) {
     // checkPermission with the entry's context flags (inline: no S1WalkConfig to build).
@@ -579,6 +582,7 @@ __attribute__((noinline)) TranslationResult SmmuCore::translateDisabled(
   ++stats_.bypassed;
   r.pa = req.iova;
   r.writable = true;
+  r.readable = true;
   r.servedBy = ServedBy::Bypass;
   return r;
 }
@@ -624,6 +628,7 @@ __attribute__((noinline)) TranslationResult SmmuCore::translateEnabled(
       if (m.bypass) ++stats_.bypassed;
       r.level = m.level;
       r.writable = m.writable;
+      r.readable = m.readable;
       r.pa = req.iova + m.paMinusIova;
     } else {
       checkHit(req, *e, from, r);
@@ -675,8 +680,8 @@ __attribute__((noinline)) void SmmuCore::checkHit(const TranslationRequest& req,
   } else if (&e == m.entry && from == m.tlb && m.tlb->changes() == m.changes) {
     m.passed |= uint8_t(1u << acc);
   } else if (from && hitMemoOn_) {
-    m = HitMemo{&e,      from,       from->changes(), uint8_t(1u << acc),
-                e.bypass, r.writable, r.level,         r.pa - req.iova};
+    m = HitMemo{&e,         from,       from->changes(), uint8_t(1u << acc), e.bypass,
+                r.writable, r.readable, r.level,         r.pa - req.iova};
   }
 }
 
@@ -774,9 +779,13 @@ TranslationResult SmmuCore::walk(const TranslationRequest& req, Tick now, Transl
     if (withS2 && !S2WalkConfig::fromSte(s, cfg_.features, s2cfg))
       return fault(req, EventId::C_BAD_STE, true, r);
     if (s.config == ste::CFG_S1 || s.config == ste::CFG_NESTED) {
-      if (!req.ssv && s.s1CdMax != 0 && s.s1dss == ste::S1DSS_TERMINATE)
+      // S1DSS governs a transaction without a SubstreamID only when substreams are enabled: it
+      // is IGNORED when STE.S1CDMax == 0 or SMMU_IDR1.SSIDSIZE == 0 (IHI 0070 5.2 STE.S1DSS),
+      // and such a transaction uses the one CD at S1ContextPtr.
+      const bool dss = !req.ssv && effectiveS1CdMax(s, cfg_.features) != 0;
+      if (dss && s.s1dss == ste::S1DSS_TERMINATE)
         return fault(req, EventId::F_STREAM_DISABLED, true, r);
-      const bool dssBypass = !req.ssv && s.s1CdMax != 0 && s.s1dss == ste::S1DSS_BYPASS;
+      const bool dssBypass = dss && s.s1dss == ste::S1DSS_BYPASS;
       if (!dssBypass) {
         // Nested: the CD (and L1 CD) addresses are IPAs that stage 2 translates (CLASS=CD).
         IpaCache::Translator s2t(*ipaCache_, s2cfg, mem_);
@@ -829,6 +838,7 @@ TranslationResult SmmuCore::walk(const TranslationRequest& req, Tick now, Transl
     r.servedBy = ServedBy::Bypass;
     r.pa = req.iova;  // identity, as on a TLB hit of the bypass entry
     r.writable = true;
+    r.readable = true;
     return r;
   }
 
@@ -896,6 +906,7 @@ TranslationResult SmmuCore::walk(const TranslationRequest& req, Tick now, Transl
   fillTlbs(fill, w, utlb);
   r.pa = w.pa;
   r.writable = !w.attrs.readOnly && (!nested || w.attrs.s2Write);
+  r.readable = !nested || w.attrs.s2Read;  // stage 1 always allows a read
   return r;
 }
 
@@ -977,6 +988,7 @@ TranslationResult SmmuCore::walkS2Only(const TranslationRequest& req, Tick now,
   fillTlbs(fill, w, utlb);
   r.pa = w.pa;
   r.writable = w.attrs.s2Write;
+  r.readable = w.attrs.s2Read;
   return r;
 }
 

@@ -38,7 +38,13 @@ struct TranslationResult {
   EventId event = EventId::None;  // the fault, also when recording is suppressed
   bool eventRecorded = false;     // a record was written to the event queue
   PhysAddr pa = 0;
-  bool writable = false;          // the leaf's effective permission (r or rw)
+  // The translation's effective data permission after every stage (Arm ARM D8.4.3: the more
+  // restrictive of the stages): stage 1 always allows a read (every AP[2:1] encoding grants at
+  // least PrivRead) and a write unless AP[2] (or APTable[1]); stage 2 as S2AP says (00 none,
+  // 01 read, 10 write, 11 both, D8-76). Bypass: both. Independent of the access's privilege.
+  // Only an instruction fetch (STE.INSTCFG) can succeed with neither (an execute-only mapping).
+  bool writable = false;
+  bool readable = false;
   uint8_t level = 0;              // leaf level (0 for bypass)
   ServedBy servedBy = ServedBy::Tlb;
   unsigned walkReads = 0;         // memory reads this translation made (config + table walk)
@@ -259,7 +265,7 @@ class SmmuCore {
   void insertFill(const TlbEntry& fill, TlbIf* utlb);
   // The entry of the last TLB hit that passed its permission check, with what it gave: the
   // same entry, unchanged (its TLB's changes() count is the same), gives the same output
-  // address, level and writability, and passes again with the access attributes it passed with
+  // address, level and permissions, and passes again with the access attributes it passed with
   // (the wait for a fill in flight depends on the time: it is checked on every hit). Only
   // entries of SetAssocTlbs (whose changes are counted) are kept.
   struct HitMemo {
@@ -269,6 +275,7 @@ class SmmuCore {
     uint8_t passed = 0;    // bit n: attributes n (write | priv << 1 | instr << 2) passed
     bool bypass = false;
     bool writable = false;
+    bool readable = false;
     uint8_t level = 0;
     uint64_t paMinusIova = 0;  // the output address minus the input address (mod 2^64)
   };

@@ -123,8 +123,10 @@ const char* steIllegalReason(const Ste& s, const SmmuFeatures& f) {
     if (!s2 && (s.strw & 1)) return "STRW reserved (0bx1)";
     if (s.s1stalld && f.stallModel != 0)
       return "S1STALLD == 1 but the stall model is not configurable";
+    // Only fields the SMMU uses can make the STE ILLEGAL: without substreams (SSIDSIZE == 0)
+    // S1CDMax is IGNORED, and S1Fmt is IGNORED when S1CDMax is (effectively) 0.
     if (f.ssidBits != 0 && s.s1CdMax > f.ssidBits) return "S1CDMax > SSIDSIZE";
-    if (f.ssidBits != 0 && s.s1CdMax != 0 && !f.cd2l && (s.s1fmt == 1 || s.s1fmt == 2))
+    if (effectiveS1CdMax(s, f) != 0 && !f.cd2l && (s.s1fmt == 1 || s.s1fmt == 2))
       return "2-level CD table but CD2L == 0";
     // IAS == OAS here (no AArch32 stage 1), so the same bound applies to the IPA case.
     if (aboveSize(s.s1ContextPtr, f.oasBits)) return "S1ContextPtr outside the OAS";
@@ -244,7 +246,7 @@ FetchResult fetchCd(const Ste& s, uint32_t ssid, bool ssv, const SmmuFeatures& f
   if (!s1) return withFault(r, ssv ? EventId::C_BAD_SUBSTREAMID : EventId::C_BAD_STE);
 
   // S1CDMax is IGNORED (effectively 0) when substreams are not supported.
-  const unsigned cdMax = f.ssidBits == 0 ? 0 : (s.s1CdMax & 0x1f);
+  const unsigned cdMax = effectiveS1CdMax(s, f);
   const uint64_t ctx = s.s1ContextPtr & kAddr51_6;
   uint64_t index = 0;
   if (ssv) {

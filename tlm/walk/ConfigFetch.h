@@ -44,15 +44,22 @@ struct FetchResult {
 FetchResult fetchSte(const StreamTableConfig& st, uint32_t sid, const SmmuFeatures& f,
                      PhysMemIf& mem, Ste& out);
 
+// STE.S1CDMax as the SMMU uses it: IGNORED, so 0 (one CD at S1ContextPtr, substreams disabled),
+// when SMMU_IDR1.SSIDSIZE == 0 (IHI 0070 5.2 STE.S1CDMax). S1Fmt and S1DSS are IGNORED whenever
+// this is 0 ("If STE.S1CDMax == 0 ... or SMMU_IDR1.SSIDSIZE == 0 ..., this field is IGNORED").
+inline unsigned effectiveS1CdMax(const Ste& s, const SmmuFeatures& f) {
+  return f.ssidBits == 0 ? 0u : (s.s1CdMax & 0x1fu);
+}
+
 // Checks an STE for the combinations the architecture calls ILLEGAL (C_BAD_STE).
 // Returns nullptr when fine, else a short reason.
 const char* steIllegalReason(const Ste& s, const SmmuFeatures& f);
 
 // Fetches and checks the CD for a stage-1 STE: ssv=false uses S1DSS rules (the caller handles
-// S1DSS terminate/bypass; this fetches CD 0). SSID beyond 2^S1CDMax (or any SSID when
-// S1CDMax == 0) or an L1CD with V=0 -> C_BAD_SUBSTREAMID; V=0 or illegal CD (fromCd, or CD.S
-// with STE.S1STALLD) -> C_BAD_CD; external abort on a fetch -> F_CD_FETCH. `out` holds the CD
-// whenever one was read.
+// S1DSS terminate/bypass, which apply only when effectiveS1CdMax != 0; this fetches CD 0).
+// SSID beyond 2^S1CDMax (or any SSID when S1CDMax is effectively 0) or an L1CD with V=0 ->
+// C_BAD_SUBSTREAMID; V=0 or illegal CD (fromCd, or CD.S with STE.S1STALLD) -> C_BAD_CD;
+// external abort on a fetch -> F_CD_FETCH. `out` holds the CD whenever one was read.
 // Nested stream (STE.Config == 0b111): pass the stream's S2Translator; S1ContextPtr and
 // L1CD.L2Ptr are then IPAs, and each L1CD / CD address is translated by it (translateS2ForCd,
 // CLASS_CD) before the fetch; a stage-2 fault sets s2 and ipa (see FetchResult).

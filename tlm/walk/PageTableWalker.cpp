@@ -159,6 +159,9 @@ bool S1WalkConfig::fromCd(const ContextDescriptor& cd, const SmmuFeatures& f, S1
   c.wxn = cd.wxn;
   c.uwxn = cd.uwxn;
   c.pan = cd.pan;
+  // IHI 0070 5.4 CD.HAD0: "if SMMU_IDR3.HAD == 0, this field and CD.HAD1 are IGNORED".
+  c.had[0] = f.had && cd.had0;
+  c.had[1] = f.had && cd.had1;
   out = c;
   if (why) *why = nullptr;
   return true;
@@ -240,6 +243,16 @@ WalkResult walkStage1(const S1WalkConfig& cfg, uint64_t va, const AccessAttrs& a
   uint64_t table = ttb & ~lowMask(align) & bits::mask(51, 0);
 
   bool apTable0 = false, apTable1 = false, uxnTable = false, pxnTable = false;
+  // CD.HADx (IHI 0070 5.4): with hierarchical attributes disabled for this range, "the
+  // APTable, PXNTable and XNTable/UXNTable fields of table descriptors walked through CD.TTBx
+  // become IGNORED ... and do not affect translation": they are neither accumulated nor taken
+  // from a walk-cache entry. Walk-cache entries are tagged by VMID/ASID and range, and HADx is a
+  // CD field "permitted to be cached as part of a translation or TLB entry" that every CD of an
+  // address space must hold alike (5.4.1; changing it needs a TLBI, which removes the entries),
+  // so an entry filled under HAD (no restriction) is only found by walks under HAD. The cached
+  // bits are still dropped here: an entry filled before a HAD change without the TLBI is
+  // UNPREDICTABLE, and ignoring the bits is one of the allowed outcomes.
+  const bool hierarchical = !cfg.had[range];
   const unsigned blockOas = cfg.lpa ? 52 : oas;
   int firstLevel = geo.startLevel;
   WalkStep cached;
@@ -248,10 +261,12 @@ WalkResult walkStage1(const S1WalkConfig& cfg, uint64_t va, const AccessAttrs& a
     firstLevel = cached.level;
     table = cached.table;
     resumeFrom(cached, mem.timeBase(), r);
-    apTable0 = cached.apTable0;
-    apTable1 = cached.apTable1;
-    uxnTable = cached.uxnTable;
-    pxnTable = cached.pxnTable;
+    if (hierarchical) {
+      apTable0 = cached.apTable0;
+      apTable1 = cached.apTable1;
+      uxnTable = cached.uxnTable;
+      pxnTable = cached.pxnTable;
+    }
   }
   for (int level = firstLevel;; ++level) {
     const unsigned shift = geo.levelShift(level);
@@ -272,10 +287,12 @@ WalkResult walkStage1(const S1WalkConfig& cfg, uint64_t va, const AccessAttrs& a
     if (level < 3 && tableOrPage) {
       const uint64_t next = descOutputAddress(d, geo.granuleShift, g, cfg.lpa);
       if (aboveSize(next, oas)) return fault(EventId::F_ADDR_SIZE);
-      apTable0 |= ((d >> kApTable0Bit) & 1) != 0;
-      apTable1 |= ((d >> kApTable1Bit) & 1) != 0;
-      uxnTable |= ((d >> kUxnTableBit) & 1) != 0;
-      pxnTable |= ((d >> kPxnTableBit) & 1) != 0;
+      if (hierarchical) {
+        apTable0 |= ((d >> kApTable0Bit) & 1) != 0;
+        apTable1 |= ((d >> kApTable1Bit) & 1) != 0;
+        uxnTable |= ((d >> kUxnTableBit) & 1) != 0;
+        pxnTable |= ((d >> kPxnTableBit) & 1) != 0;
+      }
       table = next;
       if (walkCache)
         walkCache->fill(cva, range, geo,

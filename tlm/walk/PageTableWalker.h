@@ -26,6 +26,10 @@ struct S1WalkConfig {
   bool ha = false;                 // HTTU: hardware sets AF
   bool hd = false;                 // HTTU: hardware dirty state (DBM)
   bool wxn = false, uwxn = false, pan = false;
+  // Hierarchical attributes disabled for walks through TTB0 / TTB1: CD.HAD0 / CD.HAD1 when
+  // SMMU_IDR3.HAD == 1 (IHI 0070 5.4 CD.HAD0; without IDR3.HAD the CD fields are IGNORED). The
+  // walk then ignores APTable, UXNTable/XNTable and PXNTable of the table descriptors.
+  bool had[2] = {false, false};
   // The SMMU implements 52-bit PAs (SMMU_IDR5.OAS == 52, FEAT_LPA): with the 64 KB granule,
   // descriptors carry OA[51:48] in bits [15:12] and level-1 blocks (4 TB) are legal. Set by
   // fromCd(); independent of the CD's IPS (which only bounds the output, via oasBits).
@@ -95,7 +99,8 @@ struct WalkResult {
 };
 
 // Where a walk can resume: the table to read at `level` and the hierarchical attributes
-// (APTable, XNTable) accumulated by the table descriptors above it.
+// (APTable, XNTable) accumulated by the table descriptors above it, as the walk applied them
+// (all false for a walk with hierarchical attributes disabled, S1WalkConfig::had).
 struct WalkStep {
   int level = 0;
   PhysAddr table = 0;
