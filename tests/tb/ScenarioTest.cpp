@@ -598,9 +598,9 @@ TEST(ScenarioOverride, ErrorsLeaveTheScenarioUnchanged) {
             "override 'devices[0].count=': devices[0].count: missing value (expected an unsigned "
             "integer)");
   // A value that breaks a cross-field rule.
-  EXPECT_EQ(overrideError(s, "devices[0].sid_base=65535"),
-            "override 'devices[0].sid_base=65535': devices[0].sid_base: SIDs 65535..65566 exceed "
-            "sid_bits 16 of SMMU 'smmu0' (largest SID 65535)");
+  EXPECT_EQ(overrideError(s, "devices[0].sid_base=16777215"),
+            "override 'devices[0].sid_base=16777215': devices[0].sid_base: SIDs "
+            "16777215..16777246 exceed sid_bits 24 of SMMU 'smmu0' (largest SID 16777215)");
   EXPECT_EQ(scenarioToYaml(s), before);
 }
 
