@@ -9,7 +9,6 @@ namespace smmu::tb {
 
 using sc_core::sc_time;
 using sc_core::SC_NS;
-using sc_core::SC_PS;
 
 namespace {
 constexpr uint64_t kTableArea = 1ull << 30;  // first GiB of RAM: structures and page tables
@@ -162,9 +161,9 @@ void System::hostThread() {
   // Statistics start with the traffic: the setup's commands, configuration fetches and memory
   // accesses are not counted. (The host does not wait for the CMD_PREFETCH_CONFIG it queued
   // after the last STE, as Linux does not: the SMMU consumes it in the window's first ~100 ns,
-  // and it counts as the window's command.) With a warm-up, the window opens later, at the issue of the first
-  // transaction past it, and the counters are reset again then.
-  const Tick trafficStart = sc_core::sc_time_stamp().value() / sc_time(1, SC_PS).value();
+  // and it counts as the window's command.) With a warm-up, the window opens later, at the
+  // issue of the first transaction past it, and the counters are reset again then.
+  const Tick trafficStart = MemoryTarget::toTick(sc_core::sc_time_stamp());
   window_.warmupEndPs = trafficStart + sc_.run.warmupNs * kPsPerNs;
   window_.warmupTransactions = sc_.run.warmupTransactions;
   const bool warmup = sc_.run.warmupNs || sc_.run.warmupTransactions;
