@@ -709,6 +709,9 @@ const Schema<MemorySpec>& memorySchema() {
              "bandwidth of one channel, bytes/ns (GB/s): a burst carries occupancy_ns x this "
              "many bytes and an access of n bytes takes ceil(n / burst) bursts back to back, "
              "(bursts - 1) x occupancy_ns longer; 0 = every access is one burst"),
+      scalar("atomic_extra_ns", &MemorySpec::atomicExtraNs, intCodec<uint64_t>(IntStyle::Decimal),
+             "an atomic read-modify-write of a 64-bit word (hardware flag updates) costs "
+             "latency_ns + this, ns"),
   };
   return s;
 }
@@ -1076,6 +1079,8 @@ void validateImpl(const Scenario& s) {
          "must be <= 65536, 0 = unlimited (got " + std::to_string(s.memory.channels) + ")");
   if (s.memory.occupancyNs > kMaxNs)
     fail("memory.occupancy_ns", "must be <= " + std::to_string(kMaxNs));
+  if (s.memory.atomicExtraNs > kMaxNs)
+    fail("memory.atomic_extra_ns", "must be <= " + std::to_string(kMaxNs));
   if (!(s.memory.channelBytesPerNs >= 0 && s.memory.channelBytesPerNs <= 1e6))
     fail("memory.channel_bytes_per_ns",
          "must be between 0 and 1000000 (got " + doubleCodec().text(s.memory.channelBytesPerNs) +

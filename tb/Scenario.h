@@ -16,6 +16,8 @@
 //     channel_bytes_per_ns: 0     # a channel's bandwidth (GB/s): a burst carries
 //                                 # occupancy_ns x this many bytes, an access of n bytes takes
 //                                 # ceil(n / burst) bursts; 0 = any access is one burst
+//     atomic_extra_ns: 0          # an atomic read-modify-write (HTTU flag update) costs
+//                                 # latency_ns + this
 //   smmus:                        # list of SMMU instances
 //     - name: smmu0
 //       preset: default           # named configuration (tlm/smmu/Presets.h), applied first:
@@ -155,6 +157,7 @@ struct MemorySpec {
   uint32_t channels = 0;     // channels: accesses served at once (0 = unlimited)
   uint64_t occupancyNs = 0;  // occupancy_ns: time one burst keeps its channel busy
   double channelBytesPerNs = 0;  // channel_bytes_per_ns: bandwidth of one channel (0 = by burst)
+  uint64_t atomicExtraNs = 0;    // atomic_extra_ns: an atomic costs latency_ns + this
   std::vector<MemRegion> regions{{0x80000000ull, uint64_t(8) << 30}};  // regions
 };
 

@@ -19,6 +19,7 @@ System::System(sc_core::sc_module_name name, const Scenario& s, const std::strin
   validateScenario(s);
   for (const auto& r : s.memory.regions) mem_.addRegion(r.base, r.size);
   mem_.setChannels(s.memory.channels, s.memory.occupancyNs * kPsPerNs, burstBytesOf(s.memory));
+  mem_.setAtomicExtra(s.memory.atomicExtraNs * kPsPerNs);
   const bool lt = s.run.mode == RunMode::Lt;
   if (lt) tlm::tlm_global_quantum::instance().set(sc_time(double(s.run.quantumNs), SC_NS));
   if (!recordPath.empty()) recorder_ = std::make_unique<TransactionRecorder>(recordPath);

@@ -8,6 +8,9 @@
 #include <systemc>
 #include <tlm>
 
+#include <tlm_utils/simple_target_socket.h>
+
+#include "mem/AtomicExtension.h"
 #include "mem/MemoryTarget.h"
 #include "mem/SparseMemory.h"
 #include "mem/TlmMemPort.h"
@@ -61,16 +64,30 @@ struct RawInitiator : sc_core::sc_module {
   }
 };
 
+// A target that knows nothing of atomics: it answers every read as a plain read of zeros.
+struct PlainTarget : sc_core::sc_module {
+  tlm_utils::simple_target_socket<PlainTarget> socket;
+  explicit PlainTarget(sc_core::sc_module_name n) : sc_core::sc_module(n), socket("socket") {
+    socket.register_b_transport(this, &PlainTarget::b_transport);
+  }
+  void b_transport(tlm::tlm_generic_payload& gp, sc_time&) {
+    std::memset(gp.get_data_ptr(), 0, gp.get_data_length());
+    gp.set_response_status(tlm::TLM_OK_RESPONSE);
+  }
+};
+
 struct Top : sc_core::sc_module {
   SparseMemory mem;
   MemoryTarget target;
-  TlmMemPort portA, portB;
+  TlmMemPort portA, portB, portPlain;
   RawInitiator raw;
+  PlainTarget plain;
   bool finished = false;
 
   SC_HAS_PROCESS(Top);
   explicit Top(sc_core::sc_module_name n)
-      : sc_core::sc_module(n), target("memory", mem), portA("portA"), portB("portB"), raw("raw") {
+      : sc_core::sc_module(n), target("memory", mem), portA("portA"), portB("portB"),
+        portPlain("portPlain"), raw("raw"), plain("plain") {
     mem.setLatency(kLatency);
     mem.addRegion(kRam, kRamSize);
     mem.addRegion(kSmallRam, 0x800);
@@ -78,6 +95,7 @@ struct Top : sc_core::sc_module {
     portA.socket.bind(target.socket);
     portB.socket.bind(target.socket);
     raw.socket.bind(target.socket);
+    portPlain.socket.bind(plain.socket);
     SC_THREAD(run);
   }
 
@@ -87,6 +105,7 @@ struct Top : sc_core::sc_module {
     checkDebug();
     checkDmi();
     checkPortDmi();
+    checkAtomics();
     finished = true;
   }
 
@@ -244,6 +263,57 @@ struct Top : sc_core::sc_module {
     EXPECT_EQ(portB.transactions(), txns + 2);
     // Outside RAM the port still reports the abort.
     EXPECT_EQ(portB.read64(0x0, v), MemStatus::ExternalAbort);
+  }
+
+  void checkAtomics() {
+    // Through the port: one transaction, the memory latency plus the atomic extra, never DMI
+    // (portB has DMI on and a grant for this page from checkPortDmi).
+    mem.setAtomicExtra(15000);
+    const uint64_t txns = portB.transactions(), dmi = portB.dmiAccesses();
+    ASSERT_EQ(mem.poke(kRam + 0x8000, "\x01\0\0\0\0\0\0\0", 8), MemStatus::Ok);
+    uint64_t old = 0;
+    Tick lat = 0;
+    EXPECT_EQ(portB.compareAndSwap64(kRam + 0x8000, 1, 0x401, old, &lat), MemStatus::Ok);
+    EXPECT_EQ(old, 1u);
+    EXPECT_EQ(lat, kLatency + 15000);
+    EXPECT_EQ(portB.transactions(), txns + 1);
+    EXPECT_EQ(portB.dmiAccesses(), dmi);
+    uint64_t v = 0;
+    EXPECT_EQ(portB.read64(kRam + 0x8000, v), MemStatus::Ok);  // by DMI: the same memory
+    EXPECT_EQ(v, 0x401u);
+    EXPECT_EQ(portA.fetchAndNot64(kRam + 0x8000, 0x400, old), MemStatus::Ok);
+    EXPECT_EQ(old, 0x401u);
+    EXPECT_EQ(mem.peek(kRam + 0x8000, &v, 8), MemStatus::Ok);
+    EXPECT_EQ(v, 1u);
+    // Outside RAM and misaligned: error responses, reported as aborts.
+    EXPECT_EQ(portA.fetchOr64(0x0, 1, old), MemStatus::ExternalAbort);
+    EXPECT_EQ(portA.fetchOr64(kRam + 0x8004, 1, old), MemStatus::ExternalAbort);
+
+    // The extension on a write or on a length other than 8: the target refuses it.
+    AtomicExtension ext;
+    ext.rmw = AtomicRmw{AtomicOp::FetchOr, 0x2};
+    uint64_t data = 0;
+    for (auto [cmd, len] : {std::pair{tlm::TLM_WRITE_COMMAND, 8u}, {tlm::TLM_READ_COMMAND, 4u}}) {
+      tlm::tlm_generic_payload gp;
+      gp.set_command(cmd);
+      gp.set_address(kRam + 0x8000);
+      gp.set_data_ptr(reinterpret_cast<unsigned char*>(&data));
+      gp.set_data_length(len);
+      gp.set_streaming_width(len);
+      gp.set_extension(&ext);
+      sc_time delay = sc_core::SC_ZERO_TIME;
+      raw.socket->b_transport(gp, delay);
+      gp.clear_extension(&ext);
+      EXPECT_EQ(gp.get_response_status(), tlm::TLM_GENERIC_ERROR_RESPONSE);
+      EXPECT_FALSE(ext.performed);
+    }
+    EXPECT_EQ(mem.peek(kRam + 0x8000, &v, 8), MemStatus::Ok);
+    EXPECT_EQ(v, 1u);
+
+    // A target that does not know the extension answers OK without performing it: the port
+    // reports an error rather than taking the plain read for a completed update.
+    EXPECT_EQ(portPlain.fetchOr64(0x1000, 1, old), MemStatus::ExternalAbort);
+    EXPECT_EQ(portPlain.errors(), 1u);
   }
 };
 

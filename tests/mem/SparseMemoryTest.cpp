@@ -265,5 +265,55 @@ TEST(SparseMemory, PagePtrAndForEachPageInAddressOrder) {
   EXPECT_EQ(first, (std::vector<uint8_t>{0x11, 0x33, 0x00, 0xff}));
 }
 
+// Atomic read-modify-write (hardware flag updates): one 8-byte access costing the latency plus
+// the atomic extra, counted apart from reads and writes; a failed compare writes nothing.
+TEST(SparseMemory, AtomicReadModifyWrite) {
+  constexpr Tick kLat = 50000, kExtra = 20000;  // 50 ns + 20 ns
+  SparseMemory mem(kLat);
+  mem.setAtomicExtra(kExtra);
+  EXPECT_EQ(mem.atomicExtra(), kExtra);
+  mem.addRegion(0x10000, 0x1000);
+  ASSERT_EQ(mem.poke(0x10008, "\x00\x04\x00\x00\x00\x00\x00\x00", 8), MemStatus::Ok);  // 0x400
+
+  // Compare-and-swap that matches: memory takes the new value, the old one comes back.
+  Tick lat = 0;
+  uint64_t old = 0;
+  ASSERT_EQ(mem.compareAndSwap64(0x10008, 0x400, 0x401, old, &lat), MemStatus::Ok);
+  EXPECT_EQ(old, 0x400u);
+  EXPECT_EQ(lat, kLat + kExtra);
+  uint64_t v = 0;
+  ASSERT_EQ(mem.peek(0x10008, &v, 8), MemStatus::Ok);
+  EXPECT_EQ(v, 0x401u);
+  // One that does not match leaves memory alone and reports what it found.
+  ASSERT_EQ(mem.compareAndSwap64(0x10008, 0x400, 0xdead, old), MemStatus::Ok);
+  EXPECT_EQ(old, 0x401u);
+  ASSERT_EQ(mem.peek(0x10008, &v, 8), MemStatus::Ok);
+  EXPECT_EQ(v, 0x401u);
+  // Fetch-or and fetch-and-not (AMBA LDSET / LDCLR).
+  ASSERT_EQ(mem.fetchOr64(0x10008, 0xf0, old), MemStatus::Ok);
+  EXPECT_EQ(old, 0x401u);
+  ASSERT_EQ(mem.fetchAndNot64(0x10008, 0x401, old), MemStatus::Ok);
+  EXPECT_EQ(old, 0x4f1u);
+  ASSERT_EQ(mem.peek(0x10008, &v, 8), MemStatus::Ok);
+  EXPECT_EQ(v, 0xf0u);
+
+  // Misaligned or outside RAM: external abort, memory unchanged, time still spent.
+  lat = 0;
+  EXPECT_EQ(mem.fetchOr64(0x10004, 1, old, &lat), MemStatus::ExternalAbort);
+  EXPECT_EQ(lat, kLat + kExtra);
+  EXPECT_EQ(mem.fetchOr64(0x20000, 1, old), MemStatus::ExternalAbort);
+  ASSERT_EQ(mem.peek(0x10000, &v, 8), MemStatus::Ok);
+  EXPECT_EQ(v, 0u);
+
+  EXPECT_EQ(mem.atomics(), 6u);
+  EXPECT_EQ(mem.reads(), 0u);
+  EXPECT_EQ(mem.writes(), 0u);
+  EXPECT_EQ(mem.aborts(), 2u);
+  EXPECT_EQ(mem.bytesRead(), 4 * 8u);     // the four that reached memory
+  EXPECT_EQ(mem.bytesWritten(), 3 * 8u);  // all but the failed compare
+  mem.resetCounters();
+  EXPECT_EQ(mem.atomics(), 0u);
+}
+
 }  // namespace
 }  // namespace smmu

@@ -31,3 +31,16 @@ TEST(ScenarioMemoryKeys, BandwidthErrorsNameTheField) {
   EXPECT_EQ(parseError("memory: {occupancy_ns: 5, channel_bytes_per_ns: fast}\n"),
             "t.yaml:1:49: memory.channel_bytes_per_ns: expected a number, got 'fast'");
 }
+
+// memory.atomic_extra_ns: what an atomic read-modify-write (the walkers' hardware AF update)
+// costs beyond latency_ns: read and range-checked (System passes it to SparseMemory).
+TEST(ScenarioMemoryKeys, AtomicExtraReachesTheMemory) {
+  const Scenario s =
+      parseScenarioString("memory: {latency_ns: 80, atomic_extra_ns: 30}\n", "t.yaml");
+  EXPECT_EQ(s.memory.atomicExtraNs, 30u);
+  EXPECT_EQ(MemorySpec{}.atomicExtraNs, 0u);  // default: an atomic costs one access
+  EXPECT_EQ(parseError("memory: {atomic_extra_ns: 2000000000000}\n"),
+            "t.yaml:1:27: memory.atomic_extra_ns: must be <= 1000000000000");
+  EXPECT_EQ(parseError("memory: {atomic_extra_ns: -3}\n"),
+            "t.yaml:1:27: memory.atomic_extra_ns: expected an unsigned integer, got negative '-3'");
+}

@@ -5,6 +5,7 @@
 #include <array>
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <map>
 #include <vector>
 
@@ -36,6 +37,17 @@ class FakeMem : public PhysMemIf {
     return MemStatus::Ok;
   }
 
+  MemStatus atomic64(PhysAddr pa, AtomicRmw& op, Tick* lat = nullptr) override {
+    ++atomics;
+    if (beforeAtomic) beforeAtomic(pa);  // another agent's store landing just before
+    if (lat) *lat += latency_;
+    if ((pa & 7) != 0 || inHole(pa, 8, false) || inHole(pa, 8, true))
+      return MemStatus::ExternalAbort;
+    op.old = get64(pa);
+    set64(pa, op.apply(op.old));
+    return MemStatus::Ok;
+  }
+
   // Backdoor helpers for building tables; not counted.
   void set64(PhysAddr pa, uint64_t v) { copyIn(pa, reinterpret_cast<const uint8_t*>(&v), 8); }
   uint64_t get64(PhysAddr pa) {
@@ -48,8 +60,12 @@ class FakeMem : public PhysMemIf {
   }
 
   Tick latency() const { return latency_; }
+  // Called at the start of every atomic64, before it reads memory: a test's stand-in for another
+  // agent (the host) storing to the word between the walker's read and its update.
+  std::function<void(PhysAddr)> beforeAtomic;
   unsigned reads = 0;
   unsigned writes = 0;
+  unsigned atomics = 0;
 
  private:
   static constexpr uint64_t kPage = 4096;

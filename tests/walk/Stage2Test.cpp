@@ -595,14 +595,43 @@ TEST_F(S2Walk4K, AccessFlag) {
   EXPECT_EQ(r.writes, 0u);
   EXPECT_EQ(mem.writes, 0u);
   EXPECT_EQ(mem.get64(0x22020) & kAF, 0u);
-  // S2HA: the walker sets AF with one write.
+  // S2HA: the walker sets AF with one atomic update (no plain write).
   cfg.affd = false;
   cfg.ha = true;
   r = walk(kIpa);
   expectOk(r);
   EXPECT_EQ(r.writes, 1u);
-  EXPECT_EQ(r.latency, 4 * lat);  // 3 reads + 1 write
+  EXPECT_EQ(mem.writes, 0u);
+  EXPECT_EQ(mem.atomics, 1u);
+  EXPECT_EQ(r.latency, 4 * lat);  // 3 reads + 1 atomic
   EXPECT_EQ(mem.get64(0x22020), 0x9000 | kRW | kNormal | kPage | kAF);
+}
+
+// As at stage 1: the S2HA update is an atomic compare-and-swap; a host store in between is kept
+// and the walk evaluates the new descriptor; a host unmap in between gives a translation fault.
+TEST_F(S2Walk4K, HostStoresBetweenReadAndAfUpdate) {
+  cfg.ha = true;
+  constexpr uint64_t kSoftwareBit = 1ull << 57;
+  const uint64_t d = 0x9000 | kRW | kNormal | kPage;  // AF = 0
+  leaf(d);
+  int stores = 0;
+  mem.beforeAtomic = [&](PhysAddr pa) {
+    if (stores++ == 0) mem.set64(pa, mem.get64(pa) | kSoftwareBit);
+  };
+  WalkResult r = walk(kIpa);
+  expectOk(r);
+  EXPECT_EQ(r.updateRetries, 1u);
+  EXPECT_EQ(mem.writes, 0u);
+  EXPECT_EQ(mem.atomics, 2u);
+  EXPECT_EQ(r.latency, 5 * lat);  // 3 reads + the failed and the successful swap
+  EXPECT_EQ(mem.get64(0x22020), d | kSoftwareBit | kAF);
+
+  leaf(d);
+  mem.beforeAtomic = [&](PhysAddr pa) { mem.set64(pa, 0); };
+  r = walk(kIpa);
+  expectFault(r, EventId::F_TRANSLATION, 3, kIpa);
+  EXPECT_EQ(r.updateRetries, 1u);
+  EXPECT_EQ(mem.get64(0x22020), 0u);
 }
 
 TEST_F(S2Walk4K, HardwareAfUpdateIsNotMadeOnAPermissionFault) {

@@ -552,13 +552,49 @@ TEST_F(WalkAf, HardwareSetsAf) {
   EXPECT_TRUE(r.attrs.af);
   EXPECT_EQ(r.writes, 1u);
   EXPECT_EQ(r.reads, 2u);
-  EXPECT_EQ(r.latency, 3 * lat);  // two reads and the write
-  EXPECT_EQ(mem.writes, 1u);
+  EXPECT_EQ(r.latency, 3 * lat);  // two reads and the atomic update
+  EXPECT_EQ(r.updateRetries, 0u);
+  // The update is one atomic read-modify-write, never a plain write (SMMUv3 3.13.1; Arm ARM
+  // D8.5.1.2 RLFTXR: AF is set "in a coherent manner, using an atomic read-modify-write").
+  EXPECT_EQ(mem.writes, 0u);
+  EXPECT_EQ(mem.atomics, 1u);
   EXPECT_EQ(mem.get64(0x31020), leaf | kAF);
   // A second walk finds AF set and writes nothing.
   const WalkResult again = walk(0x604567);
   expectOk(again);
   EXPECT_EQ(again.writes, 0u);
+}
+
+// A store by another agent between the walker's read of the leaf and its AF update must not be
+// lost: the compare-and-swap fails, the walker evaluates the descriptor memory holds now and sets
+// AF in that (Arm ARM J1.1.4.53: the update repeats until the swap finds what was read).
+TEST_F(WalkAf, HostStoreBetweenReadAndUpdateIsKept) {
+  cfg.ha = true;
+  constexpr uint64_t kSoftwareBit = 1ull << 56;  // bits [58:55] are for software
+  int stores = 0;
+  mem.beforeAtomic = [&](PhysAddr pa) {
+    if (stores++ == 0) mem.set64(pa, mem.get64(pa) | kSoftwareBit);
+  };
+  const WalkResult r = walk(0x604567);
+  expectOk(r);
+  EXPECT_EQ(r.updateRetries, 1u);
+  EXPECT_EQ(mem.atomics, 2u);  // the failed swap and the one that took
+  EXPECT_EQ(r.latency, 4 * lat);
+  EXPECT_EQ(r.descriptor, leaf | kSoftwareBit);
+  EXPECT_EQ(mem.get64(0x31020), leaf | kSoftwareBit | kAF);  // both agents' bits
+}
+
+// The host unmaps the page between the read and the update: the walk ends in the fault the new
+// descriptor gives and memory keeps exactly what the host stored (a plain write would have
+// resurrected the mapping with AF set).
+TEST_F(WalkAf, HostUnmapBetweenReadAndUpdateFaults) {
+  cfg.ha = true;
+  mem.beforeAtomic = [&](PhysAddr pa) { mem.set64(pa, 0); };
+  const WalkResult r = walk(0x604567);
+  EXPECT_EQ(r.fault, EventId::F_TRANSLATION);
+  EXPECT_EQ(r.level, 3);
+  EXPECT_EQ(r.updateRetries, 1u);
+  EXPECT_EQ(mem.get64(0x31020), 0u);
 }
 
 TEST_F(WalkAf, HardwareAfUpdateNotMadeOnPermissionFault) {

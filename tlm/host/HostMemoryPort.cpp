@@ -32,6 +32,10 @@ MemStatus HostMemoryPort::write(PhysAddr pa, const void* src, size_t len, Tick* 
   return timed([&](Tick* t) { return port.write(pa, src, len, t); }, lat);
 }
 
+MemStatus HostMemoryPort::atomic64(PhysAddr pa, AtomicRmw& op, Tick* lat) {
+  return timed([&](Tick* t) { return port.atomic64(pa, op, t); }, lat);
+}
+
 void HostMemoryPort::sync() {
   if (!local_) return;
   const sc_core::sc_time t = MemoryTarget::toTime(local_);

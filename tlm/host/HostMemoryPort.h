@@ -29,6 +29,7 @@ class HostMemoryPort : public sc_core::sc_module, public PhysMemIf {
 
   MemStatus read(PhysAddr pa, void* dst, size_t len, Tick* lat = nullptr) override;
   MemStatus write(PhysAddr pa, const void* src, size_t len, Tick* lat = nullptr) override;
+  MemStatus atomic64(PhysAddr pa, AtomicRmw& op, Tick* lat = nullptr) override;
 
   // Waits until the kernel reaches the host's time (from an SC_THREAD).
   void sync();

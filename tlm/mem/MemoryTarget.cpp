@@ -1,7 +1,10 @@
 #include "mem/MemoryTarget.h"
 
+#include "mem/AtomicExtension.h"
+
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 
 namespace smmu {
 namespace {
@@ -94,6 +97,24 @@ void MemoryTarget::b_transport(int, tlm::tlm_generic_payload& gp, sc_core::sc_ti
   Tick lat = 0;
   mem_.setTimeBase(toTick(sc_core::sc_time_stamp() + delay));  // arrival, for contention
   MemStatus st = MemStatus::Ok;
+  if (AtomicExtension* atomic = gp.get_extension<AtomicExtension>()) [[unlikely]] {
+    // An atomic read-modify-write: an 8-byte read command whose buffer gets the old word.
+    if (gp.get_command() != tlm::TLM_READ_COMMAND || len != 8) {
+      gp.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
+      return;
+    }
+    st = mem_.atomic64(gp.get_address(), atomic->rmw, &lat);
+    delay += toTime(lat);
+    if (st != MemStatus::Ok) {
+      gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+      return;
+    }
+    std::memcpy(gp.get_data_ptr(), &atomic->rmw.old, 8);
+    atomic->performed = true;
+    gp.set_dmi_allowed(false);
+    gp.set_response_status(tlm::TLM_OK_RESPONSE);
+    return;
+  }
   switch (gp.get_command()) {
     case tlm::TLM_READ_COMMAND:
       st = mem_.read(gp.get_address(), gp.get_data_ptr(), len, &lat);

@@ -16,6 +16,30 @@ enum class MemStatus : uint8_t {
   ExternalAbort,  // no memory at that address (outside every declared RAM region)
 };
 
+// An atomic read-modify-write of one naturally aligned 64-bit word, as AMBA's AtomicCompare
+// (compare-and-swap) and AtomicLoad LDSET / LDCLR (fetch-or, fetch-and-not) perform it at the
+// memory: the read and the write are one indivisible access, so no other agent's write can land
+// between them. `old` receives the word as it was before the operation; a compare-and-swap
+// writes `operand` only when `old == compare`. HTTU needs this (IHI 0070 3.13: "Agents
+// supporting HTTU update the flags atomically"; 3.15: software sharing a table with HTTU must use
+// atomics too).
+enum class AtomicOp : uint8_t { CompareAndSwap, FetchOr, FetchAndNot };
+struct AtomicRmw {
+  AtomicOp op = AtomicOp::CompareAndSwap;
+  uint64_t operand = 0;  // the new value (compare-and-swap) or the bits to set / clear
+  uint64_t compare = 0;  // compare-and-swap: the value expected in memory
+  uint64_t old = 0;      // out: the word before the operation
+  // The word after the operation, given the word before it.
+  uint64_t apply(uint64_t before) const {
+    switch (op) {
+      case AtomicOp::CompareAndSwap: return before == compare ? operand : before;
+      case AtomicOp::FetchOr: return before | operand;
+      case AtomicOp::FetchAndNot: return before & ~operand;
+    }
+    return before;
+  }
+};
+
 class PhysMemIf {
  public:
   virtual ~PhysMemIf() = default;
@@ -28,6 +52,31 @@ class PhysMemIf {
   MemStatus write64(PhysAddr pa, uint64_t v, Tick* lat = nullptr) { return write(pa, &v, 8, lat); }
   MemStatus read32(PhysAddr pa, uint32_t& v, Tick* lat = nullptr) { return read(pa, &v, 4, lat); }
   MemStatus write32(PhysAddr pa, uint32_t v, Tick* lat = nullptr) { return write(pa, &v, 4, lat); }
+
+  // Atomic read-modify-write of the 64-bit word at pa (see AtomicRmw), one access with the
+  // memory's atomic latency. A pa that is not 8-byte aligned is an ExternalAbort (AMBA atomics
+  // are naturally aligned) and changes nothing.
+  virtual MemStatus atomic64(PhysAddr pa, AtomicRmw& op, Tick* lat = nullptr) = 0;
+  // Compare-and-swap: `old` is what memory held; the swap happened iff old == expected.
+  MemStatus compareAndSwap64(PhysAddr pa, uint64_t expected, uint64_t desired, uint64_t& old,
+                             Tick* lat = nullptr) {
+    AtomicRmw a{AtomicOp::CompareAndSwap, desired, expected};
+    const MemStatus st = atomic64(pa, a, lat);
+    old = a.old;
+    return st;
+  }
+  MemStatus fetchOr64(PhysAddr pa, uint64_t bits, uint64_t& old, Tick* lat = nullptr) {
+    AtomicRmw a{AtomicOp::FetchOr, bits};
+    const MemStatus st = atomic64(pa, a, lat);
+    old = a.old;
+    return st;
+  }
+  MemStatus fetchAndNot64(PhysAddr pa, uint64_t bits, uint64_t& old, Tick* lat = nullptr) {
+    AtomicRmw a{AtomicOp::FetchAndNot, bits};
+    const MemStatus st = atomic64(pa, a, lat);
+    old = a.old;
+    return st;
+  }
 
   // Simulated time (ps) at which the caller's current sequence of accesses starts. An access
   // made with *lat == x is issued at timeBase() + x. Memories that model contention (channels,

@@ -224,6 +224,24 @@ MemStatus SparseMemory::write(PhysAddr pa, const void* src, size_t len, Tick* la
   return MemStatus::Ok;
 }
 
+MemStatus SparseMemory::atomic64(PhysAddr pa, AtomicRmw& op, Tick* lat) {
+  ++atomics_;
+  account(lat, 8);
+  if (lat) *lat += atomicExtra_;
+  if ((pa & 7) != 0 || !inRam(pa, 8)) {
+    ++aborts_;
+    return MemStatus::ExternalAbort;
+  }
+  uint64_t v = 0;
+  copyOut(pa, reinterpret_cast<uint8_t*>(&v), 8);
+  op.old = v;
+  const uint64_t after = op.apply(v);
+  if (after != v) copyIn(pa, reinterpret_cast<const uint8_t*>(&after), 8);
+  bytesRead_ += 8;
+  if (op.op != AtomicOp::CompareAndSwap || v == op.compare) bytesWritten_ += 8;  // it wrote
+  return MemStatus::Ok;
+}
+
 MemStatus SparseMemory::peek(PhysAddr pa, void* dst, size_t len) const {
   if (!inRam(pa, len)) return MemStatus::ExternalAbort;
   copyOut(pa, static_cast<uint8_t*>(dst), len);

@@ -44,6 +44,9 @@ class SparseMemory : public PhysMemIf {
   // accesses move data and count bytes. len == 0 is a successful access of no bytes.
   MemStatus read(PhysAddr pa, void* dst, size_t len, Tick* lat = nullptr) override;
   MemStatus write(PhysAddr pa, const void* src, size_t len, Tick* lat = nullptr) override;
+  // One access of 8 bytes (one burst) that costs `latency` + `atomicExtra` (the memory reads,
+  // modifies and writes back before it answers). Counted in atomics(), not in reads/writes.
+  MemStatus atomic64(PhysAddr pa, AtomicRmw& op, Tick* lat = nullptr) override;
 
   // Backdoor (debug) access: same region check and data as read/write, but no latency and no
   // counters. Used by TLM transport_dbg and by tools that inspect memory.
@@ -88,6 +91,9 @@ class SparseMemory : public PhysMemIf {
 
   void setLatency(Tick ps) { latency_ = ps; }
   Tick latency() const { return latency_; }
+  // What an atomic read-modify-write costs beyond `latency` (scenario: memory.atomic_extra_ns).
+  void setAtomicExtra(Tick ps) { atomicExtra_ = ps; }
+  Tick atomicExtra() const { return atomicExtra_; }
 
   // Counters.
   uint64_t reads() const { return reads_; }
@@ -96,9 +102,12 @@ class SparseMemory : public PhysMemIf {
   uint64_t bytesRead() const { return bytesRead_; }
   uint64_t bytesWritten() const { return bytesWritten_; }
   uint64_t aborts() const { return aborts_; }
+  uint64_t atomics() const { return atomics_; }
   size_t pagesAllocated() const { return pageCount_; }
   size_t pagesStored() const { return storage_.size(); }  // pages with storage of their own
-  void resetCounters() { reads_ = writes_ = bytesRead_ = bytesWritten_ = aborts_ = 0; }
+  void resetCounters() {
+    reads_ = writes_ = bytesRead_ = bytesWritten_ = aborts_ = atomics_ = 0;
+  }
 
   // Direct pointer to the 4 KiB page containing pageBase (any address in the page works),
   // allocating a zero page if `allocate`; nullptr if not allocated and !allocate. The pointer
@@ -153,11 +162,12 @@ class SparseMemory : public PhysMemIf {
   mutable size_t lastRegion_ = 0;
 
   Tick latency_ = 0;
+  Tick atomicExtra_ = 0;
   SlotCalendar channels_;
   Tick occupancy_ = 0;
   uint64_t burstBytes_ = 0;
   void account(Tick* lat, size_t len);
-  uint64_t reads_ = 0, writes_ = 0, bytesRead_ = 0, bytesWritten_ = 0, aborts_ = 0;
+  uint64_t reads_ = 0, writes_ = 0, bytesRead_ = 0, bytesWritten_ = 0, aborts_ = 0, atomics_ = 0;
 };
 
 }  // namespace smmu

@@ -3,6 +3,7 @@
 #include <climits>
 #include <cstring>
 
+#include "mem/AtomicExtension.h"
 #include "mem/MemoryTarget.h"
 
 namespace smmu {
@@ -33,6 +34,21 @@ MemStatus TlmMemPort::write(PhysAddr pa, const void* src, size_t len, Tick* lat)
                 lat);
 }
 
+MemStatus TlmMemPort::atomic64(PhysAddr pa, AtomicRmw& op, Tick* lat) {
+  AtomicExtension ext;
+  ext.rmw = op;
+  uint64_t before = 0;
+  const MemStatus st = transport(tlm::TLM_READ_COMMAND, pa, reinterpret_cast<uint8_t*>(&before),
+                                 8, lat, &ext);
+  if (st != MemStatus::Ok) return st;
+  if (!ext.performed) {
+    ++errors_;
+    return MemStatus::ExternalAbort;
+  }
+  op.old = before;
+  return MemStatus::Ok;
+}
+
 MemStatus TlmMemPort::access(tlm::tlm_command cmd, PhysAddr pa, uint8_t* data, size_t len,
                              Tick* lat) {
   if (useDmi_ && tryDmi(cmd, pa, data, len, lat)) return MemStatus::Ok;
@@ -49,8 +65,9 @@ MemStatus TlmMemPort::access(tlm::tlm_command cmd, PhysAddr pa, uint8_t* data, s
 }
 
 MemStatus TlmMemPort::transport(tlm::tlm_command cmd, PhysAddr pa, uint8_t* data, unsigned len,
-                                Tick* lat) {
+                                Tick* lat, AtomicExtension* atomic) {
   tlm::tlm_generic_payload* gp = acquire();
+  if (atomic) gp->set_extension(atomic);
   gp->set_command(cmd);
   gp->set_address(pa);
   gp->set_data_ptr(data);
@@ -72,7 +89,11 @@ MemStatus TlmMemPort::transport(tlm::tlm_command cmd, PhysAddr pa, uint8_t* data
   if (lat) *lat += MemoryTarget::toTick(delay) - ahead;
 
   const bool ok = gp->is_response_ok();
-  if (ok && useDmi_ && gp->is_dmi_allowed()) requestDmi(*gp);
+  if (atomic) {
+    gp->clear_extension(atomic);  // the caller owns it
+  } else if (ok && useDmi_ && gp->is_dmi_allowed()) {
+    requestDmi(*gp);
+  }
   release(gp);
   if (!ok) {
     ++errors_;

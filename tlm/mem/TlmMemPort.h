@@ -27,6 +27,8 @@
 
 namespace smmu {
 
+class AtomicExtension;
+
 class TlmMemPort : public sc_core::sc_module, public PhysMemIf {
  public:
   tlm_utils::simple_initiator_socket<TlmMemPort> socket;
@@ -35,6 +37,9 @@ class TlmMemPort : public sc_core::sc_module, public PhysMemIf {
 
   MemStatus read(PhysAddr pa, void* dst, size_t len, Tick* lat = nullptr) override;
   MemStatus write(PhysAddr pa, const void* src, size_t len, Tick* lat = nullptr) override;
+  // A payload carrying an AtomicExtension (never through DMI). A response without the
+  // extension's `performed` is an error (the target did not perform it).
+  MemStatus atomic64(PhysAddr pa, AtomicRmw& op, Tick* lat = nullptr) override;
 
   void setUseDmi(bool on);
   bool useDmi() const { return useDmi_; }
@@ -47,7 +52,8 @@ class TlmMemPort : public sc_core::sc_module, public PhysMemIf {
   static constexpr size_t kDmiEntries = 8;
 
   MemStatus access(tlm::tlm_command cmd, PhysAddr pa, uint8_t* data, size_t len, Tick* lat);
-  MemStatus transport(tlm::tlm_command cmd, PhysAddr pa, uint8_t* data, unsigned len, Tick* lat);
+  MemStatus transport(tlm::tlm_command cmd, PhysAddr pa, uint8_t* data, unsigned len, Tick* lat,
+                      AtomicExtension* atomic = nullptr);
   bool tryDmi(tlm::tlm_command cmd, PhysAddr pa, uint8_t* data, size_t len, Tick* lat);
   void requestDmi(tlm::tlm_generic_payload& gp);
   void invalidate_direct_mem_ptr(sc_dt::uint64 start, sc_dt::uint64 end);

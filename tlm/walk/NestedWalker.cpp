@@ -22,6 +22,7 @@ WalkResult walkNested(const S1WalkConfig& s1, uint64_t va, const AccessAttrs& ac
   }();
   r.reads += t.reads;
   r.writes += t.writes;
+  r.updateRetries += t.updateRetries;
   r.latency += t.latency;
   r.joinWait += t.joinWait;
   r.ipa = ipa;

@@ -192,6 +192,7 @@ WalkResult walkStage1(const S1WalkConfig& cfg, uint64_t va, const AccessAttrs& a
     }();
     r.reads += t.reads;
     r.writes += t.writes;
+    r.updateRetries += t.updateRetries;
     r.latency += t.latency;
     r.joinWait += t.joinWait;
     if (t.fault == EventId::None) {
@@ -280,6 +281,7 @@ WalkResult walkStage1(const S1WalkConfig& cfg, uint64_t va, const AccessAttrs& a
     uint64_t d = 0;
     ++r.reads;
     if (mem.read64(addr, d, &r.latency) != MemStatus::Ok) return fault(EventId::F_WALK_EABT);
+  evaluate:  // again with the descriptor a failed hardware update found (below)
     r.descriptor = d;
 
     if (!(d & kDescValid)) return fault(EventId::F_TRANSLATION);
@@ -331,8 +333,18 @@ WalkResult walkStage1(const S1WalkConfig& cfg, uint64_t va, const AccessAttrs& a
       PhysAddr waddr = addr;
       if (s2 && !toPa(descIpa, true, waddr)) return r;
       ++r.writes;
-      if (mem.write64(waddr, d | kDescAF, &r.latency) != MemStatus::Ok)
+      uint64_t now = 0;
+      if (mem.compareAndSwap64(waddr, d, d | kDescAF, now, &r.latency) != MemStatus::Ok)
         return fault(EventId::F_WALK_EABT);
+      if (now != d) {
+        // Another agent changed the descriptor since it was read: the swap did not happen and
+        // the walk goes on with the descriptor memory holds now, at the same level, as the Arm
+        // ARM's AArch64.S1Walk does around AArch64.MemSwapTableDesc (J1.1.4.53: "repeat ...
+        // until new_descriptor == descriptor").
+        d = now;
+        ++r.updateRetries;
+        goto evaluate;
+      }
     }
     return r;
   }

@@ -76,7 +76,10 @@ struct WalkResult {
   PhysAddr descAddr = 0;          // where that descriptor is (F_WALK_EABT: the failed address)
   LeafAttrs attrs;
   unsigned reads = 0;             // descriptor reads made by this walk
-  unsigned writes = 0;            // descriptor writes (HTTU AF update)
+  unsigned writes = 0;            // descriptor updates (HTTU AF: atomic compare-and-swap)
+  // Updates that found the descriptor changed since it was read (by another agent): the walk
+  // went on with the new value at the same level.
+  unsigned updateRetries = 0;
   Tick latency = 0;               // sum of the memory latencies of those reads
   // Event-record details (IHI 0070 7.3). s2: the fault is a stage-2 fault. cls: evt::CLASS_CD /
   // CLASS_TT / CLASS_IN of the access that faulted (stage 1: TT for F_WALK_EABT, else IN).
@@ -125,8 +128,9 @@ class WalkCacheHook {
 
 // Walks the table for va. Performs the permission check for `acc` too (F_PERMISSION), and the
 // AF check (F_ACCESS unless affd/ha). With ha the walker sets AF in the leaf in memory (one
-// write, counted in `writes`) when the access does not fault; hardware dirty-state update (hd)
-// comes with the HTTU work. vaBase is the canonical VA (a TBI tag replaced by the sign of bit
+// atomic compare-and-swap against the value read, counted in `writes`; if the descriptor changed
+// meanwhile, the leaf is evaluated again as memory holds it) when the access does not fault;
+// hardware dirty-state update (hd) comes with the HTTU work. vaBase is the canonical VA (a TBI tag replaced by the sign of bit
 // 55). The result is the single page/block; contigShift reports the span of its contiguous
 // hint for a TLB that uses it. Fault order:
 // Translation, Address size, Access flag, Permission; a failed descriptor read or AF write is

@@ -206,6 +206,7 @@ WalkResult walkStage2(const S2WalkConfig& cfg, uint64_t ipa, const AccessAttrs& 
     uint64_t d = 0;
     ++r.reads;
     if (mem.read64(addr, d, &r.latency) != MemStatus::Ok) return fault(EventId::F_WALK_EABT);
+  evaluate:  // again with the descriptor a failed hardware update found (below)
     r.descriptor = d;
 
     if (!(d & kDescValid)) return fault(EventId::F_TRANSLATION);
@@ -252,8 +253,14 @@ WalkResult walkStage2(const S2WalkConfig& cfg, uint64_t ipa, const AccessAttrs& 
       return fault(EventId::F_PERMISSION);
     if (setAf) {
       ++r.writes;
-      if (mem.write64(addr, d | kDescAF, &r.latency) != MemStatus::Ok)
+      uint64_t now = 0;
+      if (mem.compareAndSwap64(addr, d, d | kDescAF, now, &r.latency) != MemStatus::Ok)
         return fault(EventId::F_WALK_EABT);
+      if (now != d) {  // changed since it was read: again with what memory holds (as stage 1)
+        d = now;
+        ++r.updateRetries;
+        goto evaluate;
+      }
     }
     return r;
   }
