@@ -1,88 +1,13 @@
 #include "smmu/Presets.h"
 
-#include <functional>
 #include <map>
 #include <utility>
+
+#include "smmu/SmmuKnobs.h"
 
 namespace smmu {
 
 namespace {
-
-std::string u(unsigned v) { return std::to_string(v); }
-std::string b(bool v) { return v ? "true" : "false"; }
-
-// The formatter of every preset key, in the order of the scenario's SMMU keys.
-const std::vector<std::pair<std::string, std::function<std::string(const SmmuConfig&)>>>&
-keyTable() {
-  using C = const SmmuConfig&;
-  static const std::vector<std::pair<std::string, std::function<std::string(C)>>> t = {
-      {"oas_bits", [](C c) { return u(c.features.oasBits); }},
-      {"sid_bits", [](C c) { return u(c.features.sidBits); }},
-      {"ssid_bits", [](C c) { return u(c.features.ssidBits); }},
-      {"granules",
-       [](C c) {
-         std::string s;
-         if (c.features.gran4k) s += "4K";
-         if (c.features.gran16k) s += std::string(s.empty() ? "" : ", ") + "16K";
-         if (c.features.gran64k) s += std::string(s.empty() ? "" : ", ") + "64K";
-         return "[" + s + "]";
-       }},
-      {"httu",
-       [](C c) {
-         return std::string(c.features.httu == 0   ? "none"
-                            : c.features.httu == 1 ? "af"
-                            : c.features.httu == 2 ? "af_dirty"
-                                                   : "?");
-       }},
-      {"ats", [](C c) { return b(c.features.ats); }},
-      {"pri", [](C c) { return b(c.features.pri); }},
-      {"stage1", [](C c) { return b(c.features.s1p); }},
-      {"stage2", [](C c) { return b(c.features.s2p); }},
-      {"utlb_entries", [](C c) { return u(c.utlbEntries); }},
-      {"utlb_ways", [](C c) { return u(c.utlbWays); }},
-      {"utlb_policy", [](C c) { return c.utlbPolicy; }},
-      {"tlb_entries", [](C c) { return u(c.tlbEntries); }},
-      {"tlb_ways", [](C c) { return u(c.tlbWays); }},
-      {"tlb_policy", [](C c) { return c.tlbPolicy; }},
-      {"tbu_xlate_slots", [](C c) { return u(c.tbuXlateSlots); }},
-      {"tlb_lookup_slots", [](C c) { return u(c.tlbLookupSlots); }},
-      {"config_lookup_slots", [](C c) { return u(c.configLookupSlots); }},
-      {"walk_cache_lookup_slots", [](C c) { return u(c.walkCacheLookupSlots); }},
-      {"config_cache_entries", [](C c) { return u(c.configCacheEntries); }},
-      {"config_cache_ways", [](C c) { return u(c.configCacheWays); }},
-      {"config_cache_policy", [](C c) { return c.configCachePolicy; }},
-      {"walk_cache_entries",
-       [](C c) {
-         return "[" + u(c.walkCacheEntries[0]) + ", " + u(c.walkCacheEntries[1]) + ", " +
-                u(c.walkCacheEntries[2]) + "]";
-       }},
-      {"walk_cache_ways", [](C c) { return u(c.walkCacheWays); }},
-      {"walk_cache_policy", [](C c) { return c.walkCachePolicy; }},
-      {"s2_walk_cache_entries",
-       [](C c) {
-         return "[" + u(c.s2WalkCacheEntries[0]) + ", " + u(c.s2WalkCacheEntries[1]) + ", " +
-                u(c.s2WalkCacheEntries[2]) + "]";
-       }},
-      {"s2_walk_cache_ways", [](C c) { return u(c.s2WalkCacheWays); }},
-      {"ptw_slots", [](C c) { return u(c.ptwSlots); }},
-      {"ptw_arbitration", [](C c) { return std::string(arbitrationName(c.ptwArbitration)); }},
-      {"ipa_cache_entries", [](C c) { return u(c.ipaCacheEntries); }},
-      {"ipa_cache_ways", [](C c) { return u(c.ipaCacheWays); }},
-      {"walk_prefix_coalescing", [](C c) { return b(c.walkPrefixCoalescing); }},
-      {"contiguous_hint", [](C c) { return b(c.contiguousHint); }},
-      {"seed", [](C c) { return std::to_string(c.seed); }},
-      {"clock_period_ps", [](C c) { return std::to_string(c.timing.clockPeriodPs); }},
-      {"utlb_lookup_cycles", [](C c) { return u(c.timing.utlbLookupCycles); }},
-      {"tlb_lookup_cycles", [](C c) { return u(c.timing.tlbLookupCycles); }},
-      {"walker_issue_cycles", [](C c) { return u(c.timing.walkerIssueCycles); }},
-      {"config_lookup_cycles", [](C c) { return u(c.timing.configLookupCycles); }},
-      {"walk_cache_lookup_cycles", [](C c) { return u(c.timing.walkCacheLookupCycles); }},
-      {"ipa_cache_lookup_cycles", [](C c) { return u(c.timing.ipaCacheLookupCycles); }},
-      {"command_cycles", [](C c) { return u(c.timing.commandCycles); }},
-      {"stream_table", [](C c) { return std::string(c.features.stLevel2 ? "2level" : "linear"); }},
-  };
-  return t;
-}
 
 using Sources = std::vector<std::pair<std::string, std::string>>;
 
@@ -640,16 +565,16 @@ Preset mmu700Server() {
 const std::vector<std::string>& presetKeys() {
   static const std::vector<std::string> keys = [] {
     std::vector<std::string> k;
-    for (const auto& e : keyTable()) k.push_back(e.first);
+    for (const auto& knob : smmuKnobs())
+      if (knob.preset) k.push_back(knob.key);
     return k;
   }();
   return keys;
 }
 
 std::string presetValueText(const SmmuConfig& c, const std::string& key) {
-  for (const auto& e : keyTable())
-    if (e.first == key) return e.second(c);
-  return {};
+  const SmmuKnob* k = findKnob(key);
+  return k && k->preset ? knobText(*k, c) : std::string();
 }
 
 const std::vector<Preset>& presets() {
