@@ -116,6 +116,7 @@ Preset gem5Default() {
       {"tlb_lookup_slots", "gem5: DeviceInterface tlb_slots = 3 (l.79): main TLB lookups at once"},
       {"config_lookup_slots", "gem5: cfg_slots = 3 (l.131)"},
       {"walk_cache_lookup_slots", "gem5: walk_slots = 4 (l.162)"},
+      {"link_bytes_per_ns", "choice: the TBU-TCU link is not modelled yet"},
       {"config_cache_entries", "gem5: cfg_entries = 64 (l.126)"},
       {"config_cache_ways", "gem5: cfg_assoc = 4 (l.127)"},
       {"config_cache_policy", "gem5: cfg_policy = \"rr\" (l.128)" + rr},
@@ -251,6 +252,7 @@ Preset mmu500Like() {
       {"tlb_lookup_slots", "choice: unlimited (MMU-500 lookup bandwidth is not published)"},
       {"config_lookup_slots", "choice: unlimited (not published)"},
       {"walk_cache_lookup_slots", "choice: unlimited (not published)"},
+      {"link_bytes_per_ns", "choice: the TBU-TCU link is not modelled yet"},
       {"config_cache_entries",
        "INST [AGX7] §2.2.4, §5.5: 32 context banks; mapping (choice): SMMUv2 holds contexts in "
        "context-bank registers, modelled as a config cache of that many entries"},
@@ -376,6 +378,7 @@ Preset mmu600Like() {
        "which tlb_lookup_slots = tlb_lookup_cycles models"},
       {"config_lookup_slots", "choice: unlimited (not published)"},
       {"walk_cache_lookup_slots", "choice: unlimited (not published)"},
+      {"link_bytes_per_ns", "choice: the TBU-TCU link is not modelled yet"},
       {"config_cache_entries", "INST [AGX5] §4.3.4.4.1 Table 88/90: config cache 256 entries"},
       {"config_cache_ways", "SPEC [A600AE] §2.2: config cache 4-way set associative"},
       {"config_cache_policy", "choice: model default (replacement not published)"},
@@ -508,6 +511,7 @@ Preset mmu700Server() {
       {"walk_cache_lookup_slots",
        "RANGE [A700] §2.4.2 T2-28: TCUCFG_WC_LKP_SLOTS 2..28; 8 picked (UNVERIFIED mapping: "
        "walk-cache lookups in progress at once)"},
+      {"link_bytes_per_ns", "choice: the TBU-TCU link is not modelled yet"},
       {"config_cache_entries",
        "RANGE [A700] §2.4.2 T2-28: TCUCFG_CC_DEPTH 4..4096; pick (PRESETS.md §8: 256-1024)"},
       {"config_cache_ways",

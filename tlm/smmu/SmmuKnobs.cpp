@@ -95,6 +95,13 @@ Check oneOf(std::vector<unsigned> valid) {
     return {"must be one of " + list + " (got " + std::to_string(x) + ")"};
   };
 }
+Check finiteAtLeast(double min) {
+  return [min](const KnobValue& v) -> KnobError {
+    const double x = std::get<double>(v);
+    if (std::isfinite(x) && x >= min) return {};
+    return {"must be >= " + numberText(min) + " and finite (got " + numberText(x) + ")"};
+  };
+}
 // The limit of tlm/cache's geometry (CacheGeometry::make), for each level of a walk cache.
 Check eachAtMost(unsigned max) {
   return [max](const KnobValue& v) -> KnobError {
@@ -207,6 +214,9 @@ std::vector<SmmuKnob> table() {
       knob("walk_cache_lookup_slots", K::Count, "lookups",
            "walk cache lookups in progress at once (0 = unlimited)",
            member<unsigned>(&C::walkCacheLookupSlots), slots),
+      knob("link_bytes_per_ns", K::Number, "bytes/ns",
+           "bandwidth of the TBU-TCU link, bytes/ns (0 = unlimited)",
+           member<double>(&C::linkBytesPerNs), finiteAtLeast(0)),
       knob("config_cache_entries", K::Count, "entries", "TCU config cache entries",
            member<unsigned>(&C::configCacheEntries), between(1, kMaxCacheEntries)),
       knob("config_cache_ways", K::Count, "ways", "TCU config cache ways (0 = fully associative)",
