@@ -19,6 +19,7 @@
 #include "DefaultScenario.h"
 #include "cache/ReplacementPolicy.h"
 #include "smmu/Presets.h"
+#include "smmu/SmmuKnobs.h"
 
 namespace smmu {
 
@@ -248,6 +249,8 @@ struct Codec {
   std::string kind;
   std::function<T(const YAML::Node&, const Ctx&)> read;
   std::function<std::string(const T&)> text;
+  // Values that are not one scalar (lists): how to emit them; null: text() as a scalar.
+  std::function<void(YAML::Emitter&, const T&)> emit = {};
 };
 
 enum class IntStyle { Decimal, Size, Hex };
@@ -297,11 +300,7 @@ Codec<double> doubleCodec() {
               fail(c.path, "expected a number, got '" + n.Scalar() + "'", n.Mark());
             return v;
           },
-          [](const double& v) {
-            char buf[64];
-            auto r = std::to_chars(buf, buf + sizeof buf, v);  // shortest exact round trip
-            return std::string(buf, r.ptr);
-          }};
+          [](const double& v) { return numberText(v); }};
 }
 
 Codec<bool> boolCodec() {
@@ -462,15 +461,13 @@ std::string unknownPresetMessage(const std::string& name) {
   return m + " (valid presets: " + joinNames(presetNames()) + ")";
 }
 
-// Every SmmuSpec field but name and reg_base from the preset (which must exist).
+// Every knob a preset sets from the preset (which must exist); name and reg_base stay.
 void setFromPreset(SmmuSpec& spec, const std::string& name) {
   SmmuConfig c;
   findPreset(name, c);
-  SmmuSpec t = toSmmuSpec(c);
-  t.name = spec.name;
-  t.regBase = spec.regBase;
-  t.preset = name;
-  spec = std::move(t);
+  for (const auto& k : smmuKnobs())
+    if (k.preset) k.set(spec.config, k.get(c));
+  spec.preset = name;
 }
 
 // ---- fields ----
@@ -596,6 +593,28 @@ Field<S> scalar(const char* key, T S::*m, Codec<T> codec, const char* doc) {
   return f;
 }
 
+// An SMMU knob (smmu/SmmuKnobs.h) read and written with the codec of its kind.
+template <class V>
+Field<SmmuSpec> knobField(const SmmuKnob& k, Codec<V> codec) {
+  Field<SmmuSpec> f;
+  f.key = k.key;
+  f.kind = codec.kind;
+  f.doc = k.doc;
+  f.read = [&k, r = codec.read](SmmuSpec& s, const YAML::Node& n, const Ctx& c) {
+    const KnobValue v(std::in_place_type<V>, r(n, c));
+    if (k.set(s.config, v)) return;
+    // The member cannot hold it (oas_bits: 300): what the check says, as validation would.
+    const KnobError e = k.check ? k.check(v) : KnobError{};
+    fail(c.path + e.at, e.message.empty() ? "value out of range" : e.message, n.Mark());
+  };
+  f.emit = [&k, codec](YAML::Emitter& e, const SmmuSpec& s) {
+    const V& v = std::get<V>(k.get(s.config));
+    if (codec.emit) codec.emit(e, v);
+    else e << codec.text(v);
+  };
+  return f;
+}
+
 template <class S, class T>
 Field<S> structField(const char* key, T S::*m, const Schema<T>& (*schema)(), const char* doc) {
   Field<S> f;
@@ -622,6 +641,14 @@ template <class T, class = void>
 struct HasName : std::false_type {};
 template <class T>
 struct HasName<T, std::void_t<decltype(std::declval<T>().name)>> : std::true_type {};
+
+// The name a list element can be selected by (devices[nic]); null for elements without one.
+template <class T>
+const std::string* nameOf(const T& item) {
+  if constexpr (HasName<T>::value) return &item.name;
+  return nullptr;
+}
+const std::string* nameOf(const SmmuSpec& item) { return &item.config.name; }
 
 template <class S, class T>
 Field<S> listField(const char* key, std::vector<T> S::*m, const Schema<T>& (*schema)(),
@@ -668,10 +695,8 @@ Field<S> listField(const char* key, std::vector<T> S::*m, const Schema<T>& (*sch
         fail(c.path, "index " + t.index + " out of range (" + std::to_string(items.size()) +
                          " elements)");
     } else {
-      if constexpr (HasName<T>::value) {
-        for (size_t i = 0; i < items.size(); ++i)
-          if (items[i].name == t.index) idx = i;
-      }
+      for (size_t i = 0; i < items.size(); ++i)
+        if (const std::string* name = nameOf(items[i]); name && *name == t.index) idx = i;
       if (idx == items.size()) fail(c.path, "no element named '" + t.index + "'");
     }
     Ctx ec{c.path + "[" + std::to_string(idx) + "]", c.marks};
@@ -716,29 +741,71 @@ const Schema<MemorySpec>& memorySchema() {
   return s;
 }
 
-Field<SmmuSpec> granulesField() {
-  Field<SmmuSpec> f;
-  f.key = "granules";
-  f.kind = "list of 4K | 16K | 64K";
-  f.doc = "translation granules the SMMU supports (IDR5.GRAN4K/16K/64K)";
-  f.read = [](SmmuSpec& s, const YAML::Node& n, const Ctx& c) {
-    if (!n.IsSequence()) fail(c.path, "expected a list of granules, got a " + kindName(n),
-                              n.Mark());
-    SmmuSpec t = s;
-    t.gran4k = t.gran16k = t.gran64k = false;
-    for (size_t i = 0; i < n.size(); ++i) {
-      const Granule g = granuleCodec().read(n[i], c.element(i));
-      (g == Granule::k4K ? t.gran4k : g == Granule::k16K ? t.gran16k : t.gran64k) = true;
-    }
-    s.gran4k = t.gran4k, s.gran16k = t.gran16k, s.gran64k = t.gran64k;
-  };
-  f.emit = [](YAML::Emitter& e, const SmmuSpec& s) {
-    e << YAML::Flow << YAML::BeginSeq;
-    for (Granule g : {Granule::k4K, Granule::k16K, Granule::k64K})
-      if (s.supports(g)) e << std::string(granuleName(g));
-    e << YAML::EndSeq;
-  };
-  return f;
+Codec<GranuleSet> granulesCodec() {
+  return {"list of 4K | 16K | 64K",
+          [](const YAML::Node& n, const Ctx& c) -> GranuleSet {
+            if (!n.IsSequence())
+              fail(c.path, "expected a list of granules, got a " + kindName(n), n.Mark());
+            GranuleSet t;
+            for (size_t i = 0; i < n.size(); ++i) {
+              const Granule g = granuleCodec().read(n[i], c.element(i));
+              (g == Granule::k4K ? t.k4 : g == Granule::k16K ? t.k16 : t.k64) = true;
+            }
+            return t;
+          },
+          {},
+          [](YAML::Emitter& e, const GranuleSet& g) {
+            e << YAML::Flow << YAML::BeginSeq;
+            for (const auto& [on, name] : {std::pair{g.k4, "4K"}, {g.k16, "16K"}, {g.k64, "64K"}})
+              if (on) e << std::string(name);
+            e << YAML::EndSeq;
+          }};
+}
+
+// Entry counts of a walk cache's levels 0, 1, 2.
+Codec<std::array<unsigned, 3>> levelsCodec() {
+  return {"list of 3 integers",
+          [](const YAML::Node& n, const Ctx& c) -> std::array<unsigned, 3> {
+            if (!n.IsSequence() || n.size() != 3)
+              fail(c.path,
+                   "expected a list of 3 entry counts [L0, L1, L2], got " +
+                       (n.IsSequence() ? "a list of " + std::to_string(n.size())
+                                       : "a " + kindName(n)),
+                   n.Mark());
+            std::array<unsigned, 3> v{};
+            for (size_t i = 0; i < 3; ++i) {
+              const Ctx ec = c.element(i);
+              ec.note(n[i].Mark());  // later errors about one level point at its number
+              v[i] = intCodec<unsigned>(IntStyle::Decimal).read(n[i], ec);
+            }
+            return v;
+          },
+          {},
+          [](YAML::Emitter& e, const std::array<unsigned, 3>& v) {
+            e << YAML::Flow << YAML::BeginSeq;
+            for (unsigned x : v) e << std::to_string(x);
+            e << YAML::EndSeq;
+          }};
+}
+
+// The field of a knob, with the codec of its kind.
+Field<SmmuSpec> knobField(const SmmuKnob& k) {
+  switch (k.kind) {
+    case KnobKind::Name: return knobField(k, stringCodec());
+    case KnobKind::Address: return knobField(k, intCodec<uint64_t>(IntStyle::Hex));
+    case KnobKind::Count: return knobField(k, intCodec<unsigned>(IntStyle::Decimal));
+    case KnobKind::Integer: return knobField(k, intCodec<uint64_t>(IntStyle::Decimal));
+    case KnobKind::Number: return knobField(k, doubleCodec());
+    case KnobKind::Flag: return knobField(k, boolCodec());
+    case KnobKind::Policy: return knobField(k, policyCodec());
+    case KnobKind::Httu: return knobField(k, httuCodec());
+    case KnobKind::Arbitration: return knobField(k, arbitrationCodec());
+    case KnobKind::StreamTable:
+      return knobField(k, enumCodec<bool>({{"linear", false}, {"2level", true}}));
+    case KnobKind::Granules: return knobField(k, granulesCodec());
+    case KnobKind::Levels: return knobField(k, levelsCodec());
+  }
+  throw std::logic_error("knob " + k.key + ": unknown kind");
 }
 
 Field<SmmuSpec> presetField() {
@@ -759,119 +826,16 @@ Field<SmmuSpec> presetField() {
   return f;
 }
 
-Field<SmmuSpec> walkCacheEntriesField(const char* key, const char* doc,
-                                      std::array<unsigned, 3> SmmuSpec::*member) {
-  Field<SmmuSpec> f;
-  f.key = key;
-  f.kind = "list of 3 integers";
-  f.doc = doc;
-  f.read = [member](SmmuSpec& s, const YAML::Node& n, const Ctx& c) {
-    if (!n.IsSequence() || n.size() != 3)
-      fail(c.path,
-           "expected a list of 3 entry counts [L0, L1, L2], got " +
-               (n.IsSequence() ? "a list of " + std::to_string(n.size()) : "a " + kindName(n)),
-           n.Mark());
-    std::array<unsigned, 3> v{};
-    for (size_t i = 0; i < 3; ++i) {
-      const Ctx ec = c.element(i);
-      ec.note(n[i].Mark());  // later errors about one level point at its number
-      v[i] = intCodec<unsigned>(IntStyle::Decimal).read(n[i], ec);
-    }
-    s.*member = v;
-  };
-  f.emit = [member](YAML::Emitter& e, const SmmuSpec& s) {
-    e << YAML::Flow << YAML::BeginSeq;
-    for (unsigned v : s.*member) e << std::to_string(v);
-    e << YAML::EndSeq;
-  };
-  return f;
-}
-
+// Every knob of smmu/SmmuKnobs.h, and the preset, which is the spec's own, after the name.
 const Schema<SmmuSpec>& smmuSchema() {
-  using S = SmmuSpec;
-  auto u = [] { return intCodec<unsigned>(IntStyle::Decimal); };
-  static const Schema<SmmuSpec> s = {
-      scalar("name", &S::name, stringCodec(), "unique name (letters, digits, _ -)"),
-      presetField(),
-      scalar("reg_base", &S::regBase, intCodec<uint64_t>(IntStyle::Hex),
-             "register frame base (2 x 64 KiB pages), 64 KiB aligned"),
-      scalar("oas_bits", &S::oasBits, u(), "output address size: 32 36 40 42 44 48 52"),
-      scalar("sid_bits", &S::sidBits, u(), "StreamID bits (IDR1.SIDSIZE), 0..32"),
-      scalar("ssid_bits", &S::ssidBits, u(), "SubstreamID bits (IDR1.SSIDSIZE), 0..20"),
-      granulesField(),
-      scalar("httu", &S::httu, httuCodec(), "hardware table update: none, af, af_dirty"),
-      scalar("ats", &S::ats, boolCodec(), "ATS supported (IDR0.ATS)"),
-      scalar("pri", &S::pri, boolCodec(), "PRI supported (IDR0.PRI); needs ats"),
-      scalar("stage1", &S::stage1, boolCodec(),
-             "stage-1 translation (IDR0.S1P); scenarios need it (the host builds stage-1 "
-             "domains)"),
-      scalar("stage2", &S::stage2, boolCodec(),
-             "stage-2 translation (IDR0.S2P): stage-2-only and nested STEs translate"),
-      scalar("utlb_entries", &S::utlbEntries, u(),
-             "TBU micro TLB entries, one micro TLB per device port (0 = none)"),
-      scalar("utlb_ways", &S::utlbWays, u(), "micro TLB ways (0 = fully associative)"),
-      scalar("utlb_policy", &S::utlbPolicy, policyCodec(), "micro TLB replacement"),
-      scalar("tlb_entries", &S::tlbEntries, u(), "TBU main TLB entries"),
-      scalar("tlb_ways", &S::tlbWays, u(), "TBU main TLB ways (0 = fully associative)"),
-      scalar("tlb_policy", &S::tlbPolicy, policyCodec(), "main TLB replacement"),
-      scalar("tbu_xlate_slots", &S::tbuXlateSlots, u(),
-             "translations in flight in the TBU (0 = unlimited)"),
-      scalar("tlb_lookup_slots", &S::tlbLookupSlots, u(),
-             "main TLB lookups in progress at once, each for tlb_lookup_cycles (0 = unlimited)"),
-      scalar("config_lookup_slots", &S::configLookupSlots, u(),
-             "config cache lookups in progress at once (0 = unlimited)"),
-      scalar("walk_cache_lookup_slots", &S::walkCacheLookupSlots, u(),
-             "walk cache lookups in progress at once (0 = unlimited)"),
-      scalar("config_cache_entries", &S::configCacheEntries, u(), "TCU config cache entries"),
-      scalar("config_cache_ways", &S::configCacheWays, u(),
-             "TCU config cache ways (0 = fully associative)"),
-      scalar("config_cache_policy", &S::configCachePolicy, policyCodec(),
-             "config cache replacement"),
-      walkCacheEntriesField(
-          "walk_cache_entries",
-          "stage-1 walk cache entries for table descriptors of levels [0, 1, 2] (0 = none)",
-          &S::walkCacheEntries),
-      scalar("walk_cache_ways", &S::walkCacheWays, u(),
-             "walk cache ways, every level (0 = fully associative)"),
-      scalar("walk_cache_policy", &S::walkCachePolicy, policyCodec(),
-             "walk cache replacement (stage 1 and stage 2)"),
-      walkCacheEntriesField("s2_walk_cache_entries",
-                            "stage-2 walk cache entries for stage-2 table descriptors of levels "
-                            "[0, 1, 2] (0 = none)",
-                            &S::s2WalkCacheEntries),
-      scalar("s2_walk_cache_ways", &S::s2WalkCacheWays, u(),
-             "stage-2 walk cache ways, every level (0 = fully associative)"),
-      scalar("ptw_slots", &S::ptwSlots, u(), "table walks in parallel (0 = unlimited)"),
-      scalar("ptw_arbitration", &S::ptwArbitration, arbitrationCodec(),
-             "which waiting miss a freed walker serves: fifo, round_robin (by device port), qos "
-             "(devices' qos, highest first); contention mode"),
-      scalar("ipa_cache_entries", &S::ipaCacheEntries, u(),
-             "TCU IPA cache entries: stage-2 translations of nested and stage-2 walks (0 = none)"),
-      scalar("ipa_cache_ways", &S::ipaCacheWays, u(), "IPA cache ways (0 = fully associative)"),
-      scalar("walk_prefix_coalescing", &S::walkPrefixCoalescing, boolCodec(),
-             "a walk needing a table another walk in flight is reading waits for it"),
-      scalar("contiguous_hint", &S::contiguousHint, boolCodec(),
-             "a TLB entry covers a leaf's whole contiguous-hint span"),
-      scalar("seed", &S::seed, intCodec<uint64_t>(IntStyle::Decimal),
-             "seed of the random replacement policies"),
-      scalar("clock_period_ps", &S::clockPeriodPs, intCodec<uint64_t>(IntStyle::Decimal),
-             "SMMU clock period, ps"),
-      scalar("utlb_lookup_cycles", &S::utlbLookupCycles, u(), "micro TLB lookup, cycles"),
-      scalar("tlb_lookup_cycles", &S::tlbLookupCycles, u(), "TBU main TLB lookup, cycles"),
-      scalar("walker_issue_cycles", &S::walkerIssueCycles, u(),
-             "TBU->TCU request and walker dispatch, cycles"),
-      scalar("config_lookup_cycles", &S::configLookupCycles, u(),
-             "TCU config cache lookup, cycles"),
-      scalar("walk_cache_lookup_cycles", &S::walkCacheLookupCycles, u(),
-             "TCU walk cache lookup, cycles"),
-      scalar("ipa_cache_lookup_cycles", &S::ipaCacheLookupCycles, u(),
-             "TCU IPA cache lookup, cycles"),
-      scalar("command_cycles", &S::commandCycles, u(), "consuming one CMDQ command, cycles"),
-      scalar("stream_table", &S::streamTable,
-             enumCodec<StreamTableFormat>(
-                 {{"linear", StreamTableFormat::Linear}, {"2level", StreamTableFormat::TwoLevel}}),
-             "stream table format offered (IDR0.ST_LEVEL)"),
-  };
+  static const Schema<SmmuSpec> s = [] {
+    Schema<SmmuSpec> fields;
+    for (const auto& k : smmuKnobs()) {
+      fields.push_back(knobField(k));
+      if (k.key == "name") fields.push_back(presetField());
+    }
+    return fields;
+  }();
   return s;
 }
 
@@ -952,36 +916,26 @@ std::string range(uint64_t first, uint64_t count) {
   return std::to_string(first) + ".." + std::to_string(first + count - 1);
 }
 
-void validateSmmu(const SmmuSpec& m, const std::string& p) {
+void validateSmmu(const SmmuSpec& spec, const std::string& p) {
+  const SmmuConfig& m = spec.config;
   if (!validName(m.name))
     fail(p + ".name", "'" + m.name + "' is not a valid name (letters, digits, '_', '-')");
-  if (m.regBase % (64 * KiB))
-    fail(p + ".reg_base", hex(m.regBase) + " is not aligned to 64 KiB");
-  if (m.regBase > UINT64_MAX - 128 * KiB)
-    fail(p + ".reg_base", hex(m.regBase) + " leaves no room for the 128 KiB register frame");
-  static const unsigned kOas[] = {32, 36, 40, 42, 44, 48, 52};
-  if (std::find(std::begin(kOas), std::end(kOas), m.oasBits) == std::end(kOas))
-    fail(p + ".oas_bits",
-         "must be one of 32, 36, 40, 42, 44, 48, 52 (got " + std::to_string(m.oasBits) + ")");
-  if (m.sidBits > 32) fail(p + ".sid_bits", "must be <= 32 (got " + std::to_string(m.sidBits) + ")");
-  if (m.ssidBits > 20)
-    fail(p + ".ssid_bits", "must be <= 20 (got " + std::to_string(m.ssidBits) + ")");
-  if (!m.gran4k && !m.gran16k && !m.gran64k) fail(p + ".granules", "at least one granule");
-  if (m.httu > 2) fail(p + ".httu", "must be none, af or af_dirty");
-  if (m.pri && !m.ats) fail(p + ".pri", "PRI requires ATS (set ats: true)");
-  if (!m.stage1 && !m.stage2)
+  // Each knob's own range (smmu/SmmuKnobs.h); the rules between knobs follow.
+  for (const auto& k : smmuKnobs())
+    if (const KnobError e = checkKnob(k, m); !e.message.empty())
+      fail(p + "." + k.key + e.at, e.message);
+  if (m.features.pri && !m.features.ats) fail(p + ".pri", "PRI requires ATS (set ats: true)");
+  if (!m.features.s1p && !m.features.s2p)
     fail(p + ".stage1", "an SMMU implements at least one stage (stage1 or stage2)");
-  if (!m.stage1)
+  if (!m.features.s1p)
     fail(p + ".stage1", "must be true in a scenario: the host agent builds stage-1 domains for "
                         "the devices (stage-2-only SMMUs are replayed with `smmusim replay`)");
-  if (!findPresetInfo(m.preset)) fail(p + ".preset", unknownPresetMessage(m.preset));
-  // The geometry rules of tlm/cache (CacheGeometry::make, makeReplacementPolicy).
+  if (!findPresetInfo(spec.preset)) fail(p + ".preset", unknownPresetMessage(spec.preset));
+  // The geometry rules of tlm/cache (CacheGeometry::make, makeReplacementPolicy); entry counts
+  // and policy names are the knobs' own checks.
   auto isPow2 = [](unsigned v) { return v && !(v & (v - 1)); };
   auto geometry = [&](unsigned entries, unsigned ways, const std::string& policy,
-                      const std::string& e, const std::string& w, const std::string& pk,
-                      const std::string& of) {
-    if (entries > (1u << 24))
-      fail(p + "." + e, "must be at most 16777216 (got " + std::to_string(entries) + ")");
+                      const std::string& w, const std::string& pk, const std::string& of) {
     if (ways > entries || (ways && entries % ways))
       fail(p + "." + w, std::to_string(ways) + " ways do not divide " + std::to_string(entries) +
                             " entries" + of + " (0 = fully associative)");
@@ -990,68 +944,28 @@ void validateSmmu(const SmmuSpec& m, const std::string& p) {
       fail(p + "." + w, std::to_string(entries) + " entries" + of + " in " + std::to_string(w2) +
                             " ways make " + std::to_string(entries / w2) +
                             " sets: the number of sets must be a power of two");
-    const auto& names = replacementPolicyNames();
-    if (std::find(names.begin(), names.end(), policy) == names.end())
-      fail(p + "." + pk, "unknown value '" + policy + "' (expected " + joinNames(names) + ")");
     if (policy == "plru" && !isPow2(w2))
       fail(p + "." + pk, "plru needs a power-of-two number of ways (" + std::to_string(w2) +
                              " ways" + of + ")");
   };
-  auto cache = [&](unsigned entries, unsigned ways, const std::string& policy, const char* e,
-                   const char* w, const char* pk) {
-    if (entries < 1 || entries > (1u << 24))
-      fail(p + "." + e, "must be between 1 and 16777216 (got " + std::to_string(entries) + ")");
-    geometry(entries, ways, policy, e, w, pk, "");
-  };
-  if (m.utlbEntries) geometry(m.utlbEntries, m.utlbWays, m.utlbPolicy, "utlb_entries",
-                              "utlb_ways", "utlb_policy", "");
-  cache(m.tlbEntries, m.tlbWays, m.tlbPolicy, "tlb_entries", "tlb_ways", "tlb_policy");
-  cache(m.configCacheEntries, m.configCacheWays, m.configCachePolicy, "config_cache_entries",
-        "config_cache_ways", "config_cache_policy");
+  if (m.utlbEntries)
+    geometry(m.utlbEntries, m.utlbWays, m.utlbPolicy, "utlb_ways", "utlb_policy", "");
+  geometry(m.tlbEntries, m.tlbWays, m.tlbPolicy, "tlb_ways", "tlb_policy", "");
+  geometry(m.configCacheEntries, m.configCacheWays, m.configCachePolicy, "config_cache_ways",
+           "config_cache_policy", "");
   for (size_t l = 0; l < 3; ++l) {
     const std::string e = "walk_cache_entries[" + std::to_string(l) + "]";
     if (m.walkCacheEntries[l])
-      geometry(m.walkCacheEntries[l], m.walkCacheWays, m.walkCachePolicy, e, "walk_cache_ways",
+      geometry(m.walkCacheEntries[l], m.walkCacheWays, m.walkCachePolicy, "walk_cache_ways",
                "walk_cache_policy", " of " + e);
     const std::string e2 = "s2_walk_cache_entries[" + std::to_string(l) + "]";
     if (m.s2WalkCacheEntries[l])
-      geometry(m.s2WalkCacheEntries[l], m.s2WalkCacheWays, m.walkCachePolicy, e2,
+      geometry(m.s2WalkCacheEntries[l], m.s2WalkCacheWays, m.walkCachePolicy,
                "s2_walk_cache_ways", "walk_cache_policy", " of " + e2);
-  }
-  {
-    const auto& names = replacementPolicyNames();
-    for (const auto& [v, key] : {std::pair{&m.utlbPolicy, "utlb_policy"},
-                                 std::pair{&m.walkCachePolicy, "walk_cache_policy"}})
-      if (std::find(names.begin(), names.end(), *v) == names.end())
-        fail(p + "." + key, "unknown value '" + *v + "' (expected " + joinNames(names) + ")");
   }
   // The IPA cache: tlm/cache's geometry, LRU replacement (IpaCache).
   if (m.ipaCacheEntries)
-    geometry(m.ipaCacheEntries, m.ipaCacheWays, "lru", "ipa_cache_entries", "ipa_cache_ways",
-             "ipa_cache_ways", "");
-  const std::pair<unsigned, const char*> slots[] = {
-      {m.tbuXlateSlots, "tbu_xlate_slots"},
-      {m.tlbLookupSlots, "tlb_lookup_slots"},
-      {m.configLookupSlots, "config_lookup_slots"},
-      {m.walkCacheLookupSlots, "walk_cache_lookup_slots"},
-      {m.ptwSlots, "ptw_slots"}};
-  for (const auto& [v, key] : slots)
-    if (v > 65536)
-      fail(p + "." + key, "must be <= 65536, 0 = unlimited (got " + std::to_string(v) + ")");
-  if (m.clockPeriodPs < 1 || m.clockPeriodPs > 1000000000)
-    fail(p + ".clock_period_ps",
-         "must be between 1 and 1000000000 (got " + std::to_string(m.clockPeriodPs) + ")");
-  const std::pair<unsigned, const char*> cycles[] = {
-      {m.utlbLookupCycles, "utlb_lookup_cycles"},
-      {m.tlbLookupCycles, "tlb_lookup_cycles"},
-      {m.walkerIssueCycles, "walker_issue_cycles"},
-      {m.configLookupCycles, "config_lookup_cycles"},
-      {m.walkCacheLookupCycles, "walk_cache_lookup_cycles"},
-      {m.ipaCacheLookupCycles, "ipa_cache_lookup_cycles"},
-      {m.commandCycles, "command_cycles"}};
-  for (const auto& [v, key] : cycles)
-    if (v > 1000000)
-      fail(p + "." + key, "must be <= 1000000 (got " + std::to_string(v) + ")");
+    geometry(m.ipaCacheEntries, m.ipaCacheWays, "lru", "ipa_cache_ways", "ipa_cache_ways", "");
 }
 
 void pageSizesOf(Granule g, std::vector<uint64_t>& out) {
@@ -1113,9 +1027,9 @@ void validateImpl(const Scenario& s) {
   // SMMUs
   if (s.smmus.empty()) fail("smmus", "at least one SMMU");
   for (size_t i = 0; i < s.smmus.size(); ++i) {
-    const auto& m = s.smmus[i];
+    const SmmuConfig& m = s.smmus[i].config;
     const std::string p = "smmus[" + std::to_string(i) + "]";
-    validateSmmu(m, p);
+    validateSmmu(s.smmus[i], p);
     if (m.ptwArbitration != ArbitrationPolicy::Fifo && s.run.mode == RunMode::Lt)
       fail(p + ".ptw_arbitration",
            std::string(arbitrationName(m.ptwArbitration)) +
@@ -1123,13 +1037,14 @@ void validateImpl(const Scenario& s) {
                "waiting then; loosely-timed devices run ahead of that)");
     const uint64_t end = m.regBase + 128 * KiB - 1;
     for (size_t j = 0; j < i; ++j) {
-      if (s.smmus[j].name == m.name)
+      if (s.smmus[j].config.name == m.name)
         fail(p + ".name", "duplicate SMMU name '" + m.name + "' (also smmus[" +
                               std::to_string(j) + "])");
-      const uint64_t ob = s.smmus[j].regBase, oe = ob + 128 * KiB - 1;
+      const uint64_t ob = s.smmus[j].config.regBase, oe = ob + 128 * KiB - 1;
       if (m.regBase <= oe && ob <= end)
         fail(p + ".reg_base", "register frame " + hex(m.regBase) + " overlaps smmus[" +
-                                  std::to_string(j) + "] '" + s.smmus[j].name + "' at " + hex(ob));
+                                  std::to_string(j) + "] '" + s.smmus[j].config.name +
+                                  "' at " + hex(ob));
     }
     for (size_t j = 0; j < s.memory.regions.size(); ++j) {
       const auto& r = s.memory.regions[j];
@@ -1142,7 +1057,7 @@ void validateImpl(const Scenario& s) {
   // devices
   if (s.devices.empty()) fail("devices", "at least one device group");
   std::vector<std::string> smmuNames;
-  for (const auto& m : s.smmus) smmuNames.push_back(m.name);
+  for (const auto& m : s.smmus) smmuNames.push_back(m.config.name);
   std::vector<uint64_t> nextSid(s.smmus.size(), 0);
   std::vector<uint64_t> sidBase(s.devices.size());
   unsigned __int128 bufferBytes = 0;
@@ -1163,7 +1078,8 @@ void validateImpl(const Scenario& s) {
         fail(p + ".smmu", "no SMMU named '" + g.smmu + "' (SMMUs: " + joinNames(smmuNames) + ")");
       mi = size_t(it - smmuNames.begin());
     }
-    const SmmuSpec& m = s.smmus[mi];
+    const SmmuSpec& spec = s.smmus[mi];
+    const SmmuConfig& m = spec.config;
     const auto& names = trafficPatternNames();
     if (std::find(names.begin(), names.end(), g.pattern) == names.end())
       fail(p + ".pattern",
@@ -1192,7 +1108,7 @@ void validateImpl(const Scenario& s) {
            "must be between 1 and 65536 (got " + std::to_string(g.outstanding) + ")");
     if (g.transactions < 1) fail(p + ".transactions", "must be >= 1 (got 0)");
     if (g.thinkNs > kMaxNs) fail(p + ".think_ns", "must be <= " + std::to_string(kMaxNs));
-    if (!m.supports(g.granule))
+    if (!spec.supports(g.granule))
       fail(p + ".granule", std::string(granuleName(g.granule)) + " granule not supported by SMMU '" +
                                m.name + "'");
     std::vector<uint64_t> sizes;
@@ -1221,20 +1137,21 @@ void validateImpl(const Scenario& s) {
                                          " (use a larger page_size)");
     }
     if (g.ssid) {
-      if (m.ssidBits == 0)
+      if (m.features.ssidBits == 0)
         fail(p + ".ssid", "SMMU '" + m.name + "' has ssid_bits 0 (no substreams)");
-      if (*g.ssid >> m.ssidBits)
+      if (*g.ssid >> m.features.ssidBits)
         fail(p + ".ssid", std::to_string(*g.ssid) + " exceeds ssid_bits " +
-                              std::to_string(m.ssidBits) + " of SMMU '" + m.name + "'");
+                              std::to_string(m.features.ssidBits) + " of SMMU '" + m.name + "'");
     }
     // StreamIDs
     const uint64_t base = g.sidBase ? *g.sidBase : nextSid[mi];
     sidBase[i] = base;
     nextSid[mi] = std::max(nextSid[mi], base + g.count);
-    const uint64_t limit = uint64_t(1) << m.sidBits;
+    const uint64_t limit = uint64_t(1) << m.features.sidBits;
     if (base + g.count > limit)
       fail(p + (g.sidBase ? ".sid_base" : ".count"),
-           "SIDs " + range(base, g.count) + " exceed sid_bits " + std::to_string(m.sidBits) +
+           "SIDs " + range(base, g.count) + " exceed sid_bits " +
+               std::to_string(m.features.sidBits) +
                " of SMMU '" + m.name + "' (largest SID " + std::to_string(limit - 1) + ")");
     for (size_t j = 0; j < i; ++j) {
       const auto& o = s.devices[j];
@@ -1250,15 +1167,15 @@ void validateImpl(const Scenario& s) {
   }
   // Walker arbitration other than fifo runs a thread per outstanding slot of the SMMU's devices.
   for (size_t mi = 0; mi < s.smmus.size(); ++mi) {
-    if (s.smmus[mi].ptwArbitration == ArbitrationPolicy::Fifo) continue;
+    if (s.smmus[mi].config.ptwArbitration == ArbitrationPolicy::Fifo) continue;
     uint64_t slots = 0;
     for (const auto& g : s.devices)
       if (smmuIndexOf(s, g) == mi) slots += uint64_t(g.count) * g.outstanding;
     if (slots > kMaxSlotThreads)
       fail("smmus[" + std::to_string(mi) + "].ptw_arbitration",
-           std::string(arbitrationName(s.smmus[mi].ptwArbitration)) +
+           std::string(arbitrationName(s.smmus[mi].config.ptwArbitration)) +
                " runs a thread per outstanding device slot: the devices of SMMU '" +
-               s.smmus[mi].name + "' have " + std::to_string(slots) + " (at most " +
+               s.smmus[mi].config.name + "' have " + std::to_string(slots) + " (at most " +
                std::to_string(kMaxSlotThreads) + "; use fifo, or fewer devices or outstanding)");
   }
   unsigned __int128 ram = 0;
@@ -1418,107 +1335,11 @@ std::string scenarioReference() {
   return out;
 }
 
-SmmuConfig toSmmuConfig(const SmmuSpec& m) {
-  SmmuConfig c;
-  c.name = m.name;
-  c.regBase = m.regBase;
-  c.features.oasBits = uint8_t(m.oasBits);
-  c.features.sidBits = uint8_t(m.sidBits);
-  c.features.ssidBits = uint8_t(m.ssidBits);
-  c.features.gran4k = m.gran4k;
-  c.features.gran16k = m.gran16k;
-  c.features.gran64k = m.gran64k;
-  c.features.httu = uint8_t(m.httu);
-  c.features.ats = m.ats;
-  c.features.pri = m.pri;
-  c.features.s1p = m.stage1;
-  c.features.s2p = m.stage2;
-  c.features.stLevel2 = m.streamTable == StreamTableFormat::TwoLevel;
-  c.utlbEntries = m.utlbEntries;
-  c.utlbWays = m.utlbWays;
-  c.utlbPolicy = m.utlbPolicy;
-  c.tlbEntries = m.tlbEntries;
-  c.tlbWays = m.tlbWays;
-  c.tlbPolicy = m.tlbPolicy;
-  c.tbuXlateSlots = m.tbuXlateSlots;
-  c.tlbLookupSlots = m.tlbLookupSlots;
-  c.configLookupSlots = m.configLookupSlots;
-  c.walkCacheLookupSlots = m.walkCacheLookupSlots;
-  c.configCacheEntries = m.configCacheEntries;
-  c.configCacheWays = m.configCacheWays;
-  c.configCachePolicy = m.configCachePolicy;
-  c.walkCacheEntries = m.walkCacheEntries;
-  c.walkCacheWays = m.walkCacheWays;
-  c.walkCachePolicy = m.walkCachePolicy;
-  c.s2WalkCacheEntries = m.s2WalkCacheEntries;
-  c.s2WalkCacheWays = m.s2WalkCacheWays;
-  c.ptwSlots = m.ptwSlots;
-  c.ptwArbitration = m.ptwArbitration;
-  c.walkPrefixCoalescing = m.walkPrefixCoalescing;
-  c.contiguousHint = m.contiguousHint;
-  c.ipaCacheEntries = m.ipaCacheEntries;
-  c.ipaCacheWays = m.ipaCacheWays;
-  c.seed = m.seed;
-  c.timing.clockPeriodPs = m.clockPeriodPs;
-  c.timing.utlbLookupCycles = m.utlbLookupCycles;
-  c.timing.tlbLookupCycles = m.tlbLookupCycles;
-  c.timing.walkerIssueCycles = m.walkerIssueCycles;
-  c.timing.configLookupCycles = m.configLookupCycles;
-  c.timing.walkCacheLookupCycles = m.walkCacheLookupCycles;
-  c.timing.ipaCacheLookupCycles = m.ipaCacheLookupCycles;
-  c.timing.commandCycles = m.commandCycles;
-  return c;
-}
+SmmuConfig toSmmuConfig(const SmmuSpec& m) { return m.config; }
 
 SmmuSpec toSmmuSpec(const SmmuConfig& c) {
   SmmuSpec m;
-  m.name = c.name;
-  m.regBase = c.regBase;
-  m.oasBits = c.features.oasBits;
-  m.sidBits = c.features.sidBits;
-  m.ssidBits = c.features.ssidBits;
-  m.gran4k = c.features.gran4k;
-  m.gran16k = c.features.gran16k;
-  m.gran64k = c.features.gran64k;
-  m.httu = c.features.httu;
-  m.ats = c.features.ats;
-  m.pri = c.features.pri;
-  m.stage1 = c.features.s1p;
-  m.stage2 = c.features.s2p;
-  m.streamTable = c.features.stLevel2 ? StreamTableFormat::TwoLevel : StreamTableFormat::Linear;
-  m.utlbEntries = c.utlbEntries;
-  m.utlbWays = c.utlbWays;
-  m.utlbPolicy = c.utlbPolicy;
-  m.tlbEntries = c.tlbEntries;
-  m.tlbWays = c.tlbWays;
-  m.tlbPolicy = c.tlbPolicy;
-  m.tbuXlateSlots = c.tbuXlateSlots;
-  m.tlbLookupSlots = c.tlbLookupSlots;
-  m.configLookupSlots = c.configLookupSlots;
-  m.walkCacheLookupSlots = c.walkCacheLookupSlots;
-  m.configCacheEntries = c.configCacheEntries;
-  m.configCacheWays = c.configCacheWays;
-  m.configCachePolicy = c.configCachePolicy;
-  m.walkCacheEntries = c.walkCacheEntries;
-  m.walkCacheWays = c.walkCacheWays;
-  m.walkCachePolicy = c.walkCachePolicy;
-  m.s2WalkCacheEntries = c.s2WalkCacheEntries;
-  m.s2WalkCacheWays = c.s2WalkCacheWays;
-  m.ptwSlots = c.ptwSlots;
-  m.ptwArbitration = c.ptwArbitration;
-  m.walkPrefixCoalescing = c.walkPrefixCoalescing;
-  m.contiguousHint = c.contiguousHint;
-  m.ipaCacheEntries = c.ipaCacheEntries;
-  m.ipaCacheWays = c.ipaCacheWays;
-  m.seed = c.seed;
-  m.clockPeriodPs = c.timing.clockPeriodPs;
-  m.utlbLookupCycles = c.timing.utlbLookupCycles;
-  m.tlbLookupCycles = c.timing.tlbLookupCycles;
-  m.walkerIssueCycles = c.timing.walkerIssueCycles;
-  m.configLookupCycles = c.timing.configLookupCycles;
-  m.walkCacheLookupCycles = c.timing.walkCacheLookupCycles;
-  m.ipaCacheLookupCycles = c.timing.ipaCacheLookupCycles;
-  m.commandCycles = c.timing.commandCycles;
+  m.config = c;
   return m;
 }
 
@@ -1563,7 +1384,7 @@ size_t smmuIndexOf(const Scenario& s, const DeviceGroup& g) {
     return 0;
   }
   for (size_t i = 0; i < s.smmus.size(); ++i)
-    if (s.smmus[i].name == g.smmu) return i;
+    if (s.smmus[i].config.name == g.smmu) return i;
   throw ScenarioError("", 0, 0, "", "no SMMU named '" + g.smmu + "'");
 }
 

@@ -23,49 +23,10 @@
 //       preset: default           # named configuration (tlm/smmu/Presets.h), applied first:
 //                                 # every other key given for this SMMU overrides it
 //       reg_base: 0x2b400000      # register frame (2 x 64 KiB), 64 KiB aligned
-//       oas_bits: 48              # 32 36 40 42 44 48 52
-//       sid_bits: 16              # 0..32
-//       ssid_bits: 8              # 0..20
-//       granules: [4K, 16K, 64K]  # translation granules supported
-//       httu: none                # none | af | af_dirty   (IDR0.HTTU 0, 1, 2)
-//       ats: false
-//       pri: false                # needs ats
-//       stage1: true              # IDR0.S1P (scenarios need it: the host builds stage-1 domains)
-//       stage2: false             # IDR0.S2P: stage-2 and nested STEs translate
-//       utlb_entries: 0           # per-port micro TLB; 0 = none; ways 0 = fully associative
-//       utlb_ways: 0
-//       utlb_policy: lru          # lru | plru | fifo | random (every *_policy)
+//       ...                       # every other SMMU key: the knobs of tlm/smmu/SmmuKnobs.h
+//                                 # (`smmusim scenario --reference` lists them), e.g.
 //       tlb_entries: 512          # TBU main TLB
-//       tlb_ways: 4
-//       tlb_policy: lru
-//       tbu_xlate_slots: 0        # translations in flight in the TBU; 0 = unlimited
-//       tlb_lookup_slots: 0       # main TLB lookups at once (bandwidth); 0 = unlimited
-//       config_lookup_slots: 0    # config cache lookups at once
-//       walk_cache_lookup_slots: 0  # walk cache lookups at once
-//       config_cache_entries: 64  # TCU configuration cache
-//       config_cache_ways: 4
-//       config_cache_policy: lru
 //       walk_cache_entries: [0, 0, 0]  # stage-1 walk caches of levels 0, 1, 2; 0 = none
-//       walk_cache_ways: 4        # every level
-//       walk_cache_policy: lru    # stage 1 and stage 2
-//       s2_walk_cache_entries: [0, 0, 0]  # stage-2 walk caches of levels 0, 1, 2; 0 = none
-//       s2_walk_cache_ways: 4
-//       ptw_slots: 0              # table walks in parallel; 0 = unlimited
-//       ptw_arbitration: fifo     # fifo | round_robin | qos: which waiting miss a walker serves
-//       ipa_cache_entries: 0      # IPA cache of stage-2 translations; 0 = none
-//       ipa_cache_ways: 4
-//       walk_prefix_coalescing: false  # a walk joins a walk in flight that reads its tables
-//       contiguous_hint: true     # a TLB entry covers a leaf's contiguous span
-//       seed: 1                   # random replacement policies
-//       clock_period_ps: 1000
-//       utlb_lookup_cycles: 1
-//       tlb_lookup_cycles: 2
-//       walker_issue_cycles: 4
-//       config_lookup_cycles: 2
-//       walk_cache_lookup_cycles: 2
-//       ipa_cache_lookup_cycles: 2
-//       command_cycles: 8
-//       stream_table: 2level      # linear | 2level (IDR0.ST_LEVEL; Linux uses 2-level if offered)
 //   devices:                      # groups of identical devices
 //     - name: dma                 # unique
 //       count: 32                 # devices in the group, SIDs sid_base .. sid_base+count-1
@@ -137,13 +98,6 @@ class ScenarioError : public std::runtime_error {
   std::string path_, message_;
 };
 
-namespace detail {
-inline const SmmuConfig& smmuDefaults() {
-  static const SmmuConfig c;
-  return c;
-}
-}  // namespace detail
-
 enum class StreamTableFormat : uint8_t { Linear, TwoLevel };
 
 struct MemRegion {
@@ -169,70 +123,20 @@ inline uint64_t burstBytesOf(const MemorySpec& m) {
   return b < 1 ? 1 : uint64_t(b);
 }
 
-// One SMMU instance; maps onto SmmuConfig (toSmmuConfig). Defaults are SmmuConfig's.
+// One SMMU instance: its configuration, whose every key (name, reg_base and the rest) is a knob of
+// tlm/smmu/SmmuKnobs.h, and the preset it started from. Defaults are SmmuConfig's.
 struct SmmuSpec {
-  std::string name = detail::smmuDefaults().name;
-  // preset: the named configuration the other fields started from (Presets.h). Informative once
-  // read: toSmmuConfig() uses the fields, which the preset set when it was read.
+  // preset: the named configuration the other keys started from (Presets.h). Informative once
+  // read: toSmmuConfig() uses `config`, which the preset set when it was read.
   std::string preset = "default";
-  uint64_t regBase = detail::smmuDefaults().regBase;                       // reg_base
-  unsigned oasBits = detail::smmuDefaults().features.oasBits;              // oas_bits
-  unsigned sidBits = detail::smmuDefaults().features.sidBits;              // sid_bits
-  unsigned ssidBits = detail::smmuDefaults().features.ssidBits;            // ssid_bits
-  bool gran4k = detail::smmuDefaults().features.gran4k;                    // granules
-  bool gran16k = detail::smmuDefaults().features.gran16k;
-  bool gran64k = detail::smmuDefaults().features.gran64k;
-  unsigned httu = detail::smmuDefaults().features.httu;                    // httu (0 1 2)
-  bool ats = detail::smmuDefaults().features.ats;                          // ats
-  bool pri = detail::smmuDefaults().features.pri;                          // pri
-  bool stage1 = detail::smmuDefaults().features.s1p;                       // stage1 (IDR0.S1P)
-  bool stage2 = detail::smmuDefaults().features.s2p;                       // stage2 (IDR0.S2P)
-  // TBU
-  unsigned utlbEntries = detail::smmuDefaults().utlbEntries;               // utlb_entries
-  unsigned utlbWays = detail::smmuDefaults().utlbWays;                     // utlb_ways
-  std::string utlbPolicy = detail::smmuDefaults().utlbPolicy;              // utlb_policy
-  unsigned tlbEntries = detail::smmuDefaults().tlbEntries;                 // tlb_entries
-  unsigned tlbWays = detail::smmuDefaults().tlbWays;                       // tlb_ways
-  std::string tlbPolicy = detail::smmuDefaults().tlbPolicy;                // tlb_policy
-  unsigned tbuXlateSlots = detail::smmuDefaults().tbuXlateSlots;           // tbu_xlate_slots
-  unsigned tlbLookupSlots = detail::smmuDefaults().tlbLookupSlots;         // tlb_lookup_slots
-  unsigned configLookupSlots = detail::smmuDefaults().configLookupSlots;   // config_lookup_slots
-  unsigned walkCacheLookupSlots =
-      detail::smmuDefaults().walkCacheLookupSlots;                         // walk_cache_lookup_...
-  // TCU
-  unsigned configCacheEntries = detail::smmuDefaults().configCacheEntries; // config_cache_entries
-  unsigned configCacheWays = detail::smmuDefaults().configCacheWays;       // config_cache_ways
-  std::string configCachePolicy = detail::smmuDefaults().configCachePolicy;  // config_cache_po..
-  std::array<unsigned, 3> walkCacheEntries = detail::smmuDefaults().walkCacheEntries;  // walk_c..
-  unsigned walkCacheWays = detail::smmuDefaults().walkCacheWays;           // walk_cache_ways
-  std::string walkCachePolicy = detail::smmuDefaults().walkCachePolicy;    // walk_cache_policy
-  std::array<unsigned, 3> s2WalkCacheEntries =
-      detail::smmuDefaults().s2WalkCacheEntries;                           // s2_walk_cache_entries
-  unsigned s2WalkCacheWays = detail::smmuDefaults().s2WalkCacheWays;       // s2_walk_cache_ways
-  unsigned ptwSlots = detail::smmuDefaults().ptwSlots;                     // ptw_slots
-  ArbitrationPolicy ptwArbitration = detail::smmuDefaults().ptwArbitration; // ptw_arbitration
-  bool walkPrefixCoalescing = detail::smmuDefaults().walkPrefixCoalescing; // walk_prefix_coal..
-  bool contiguousHint = detail::smmuDefaults().contiguousHint;             // contiguous_hint
-  unsigned ipaCacheEntries = detail::smmuDefaults().ipaCacheEntries;       // ipa_cache_entries
-  unsigned ipaCacheWays = detail::smmuDefaults().ipaCacheWays;             // ipa_cache_ways
-  uint64_t seed = detail::smmuDefaults().seed;                             // seed
-  // timing
-  uint64_t clockPeriodPs = detail::smmuDefaults().timing.clockPeriodPs;    // clock_period_ps
-  unsigned utlbLookupCycles = detail::smmuDefaults().timing.utlbLookupCycles;    // utlb_lookup_..
-  unsigned tlbLookupCycles = detail::smmuDefaults().timing.tlbLookupCycles;      // tlb_lookup_..
-  unsigned walkerIssueCycles = detail::smmuDefaults().timing.walkerIssueCycles;  // walker_issue_..
-  unsigned configLookupCycles = detail::smmuDefaults().timing.configLookupCycles;  // config_lo..
-  unsigned walkCacheLookupCycles =
-      detail::smmuDefaults().timing.walkCacheLookupCycles;                 // walk_cache_lookup_..
-  unsigned ipaCacheLookupCycles =
-      detail::smmuDefaults().timing.ipaCacheLookupCycles;                  // ipa_cache_lookup_..
-  unsigned commandCycles = detail::smmuDefaults().timing.commandCycles;          // command_cycles
-  StreamTableFormat streamTable = detail::smmuDefaults().features.stLevel2       // stream_table
-                                      ? StreamTableFormat::TwoLevel
-                                      : StreamTableFormat::Linear;
+  SmmuConfig config;
 
   bool supports(Granule g) const {
-    return g == Granule::k4K ? gran4k : g == Granule::k16K ? gran16k : gran64k;
+    const SmmuFeatures& f = config.features;
+    return g == Granule::k4K ? f.gran4k : g == Granule::k16K ? f.gran16k : f.gran64k;
+  }
+  StreamTableFormat streamTable() const {
+    return config.features.stLevel2 ? StreamTableFormat::TwoLevel : StreamTableFormat::Linear;
   }
 };
 
@@ -309,11 +213,13 @@ std::string scenarioToYaml(const Scenario& s);
 // A reference of every key: path, kind, default and meaning (for --help output and docs).
 std::string scenarioReference();
 
+// The SMMU's configuration: spec.config (the preset is already in it).
 SmmuConfig toSmmuConfig(const SmmuSpec& spec);
-// The inverse: every SmmuSpec field from `c` (preset stays "default").
+// The inverse: `c` with preset "default".
 SmmuSpec toSmmuSpec(const SmmuConfig& c);
-// Sets every field of `spec` but name and reg_base to the preset's values, and spec.preset to
-// `name`. Throws ScenarioError (path "preset") naming the valid presets for an unknown name.
+// Sets every knob of `spec` that a preset sets (all but name and reg_base) to the preset's
+// values, and spec.preset to `name`. Throws ScenarioError (path "preset") naming the valid
+// presets for an unknown name.
 void applyPreset(SmmuSpec& spec, const std::string& name);
 // `smmusim presets`: one line per preset, "NAME  summary", names padded to one column.
 std::string presetListing();

@@ -38,8 +38,8 @@ System::System(sc_core::sc_module_name name, const Scenario& s, const std::strin
                                                /*timedZeroing=*/false);
 
   for (size_t i = 0; i < s.smmus.size(); ++i) {
-    const SmmuSpec& spec = s.smmus[i];
-    auto smmu = std::make_unique<Smmu>(spec.name.c_str(), toSmmuConfig(spec));
+    const SmmuConfig& spec = s.smmus[i].config;
+    auto smmu = std::make_unique<Smmu>(spec.name.c_str(), spec);
     smmu->walk.socket.bind(memTarget_.socket);
     smmu->dmaOut.bind(memTarget_.socket);
     smmu->dmaDmi = lt;  // LT: translated data through DMI where memory grants it
@@ -48,8 +48,8 @@ System::System(sc_core::sc_module_name name, const Scenario& s, const std::strin
     port->socket.bind(smmu->regs);
     port->memory = hostMem_.get();
     DriverOptions opt;
-    opt.sidBits = spec.sidBits;
-    opt.twoLevel = spec.streamTable == StreamTableFormat::TwoLevel;
+    opt.sidBits = spec.features.sidBits;
+    opt.twoLevel = s.smmus[i].streamTable() == StreamTableFormat::TwoLevel;
     drivers_.push_back(std::make_unique<ArmSmmuV3Driver>(*port, *hostMem_, *tableAlloc_, opt));
     smmus_.push_back(std::move(smmu));
     hostPorts_.push_back(std::move(port));
@@ -97,7 +97,7 @@ System::System(sc_core::sc_module_name name, const Scenario& s, const std::strin
       DeviceRecord rec;
       rec.name = dname;
       rec.group = grp.name;
-      rec.smmu = s.smmus[si].name;
+      rec.smmu = s.smmus[si].config.name;
       rec.pattern = grp.pattern;
       rec.sid = p.sid;
       rec.ssv = p.ssv;
@@ -207,7 +207,7 @@ RunRecord System::record() const {
   }
   for (size_t i = 0; i < smmus_.size(); ++i) {
     SmmuRecord m;
-    m.name = sc_.smmus[i].name;
+    m.name = sc_.smmus[i].config.name;
     m.stats = &smmus_[i]->core().stats();
     m.tableBytes = tableBytes_[i];
     m.hostCommands = drivers_[i]->stats().commandsIssued;

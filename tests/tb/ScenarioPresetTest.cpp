@@ -57,8 +57,8 @@ TEST(ScenarioPreset, EveryPresetLoadsWithItsValues) {
     const SmmuSpec& m = s.smmus[0];
     EXPECT_EQ(m.preset, name);
     // Not set by a preset.
-    EXPECT_EQ(m.name, "smmu0");
-    EXPECT_EQ(m.regBase, 0x2b400000u);
+    EXPECT_EQ(m.config.name, "smmu0");
+    EXPECT_EQ(m.config.regBase, 0x2b400000u);
     SmmuConfig want;
     ASSERT_TRUE(findPreset(name, want));
     const SmmuConfig got = toSmmuConfig(m);
@@ -76,35 +76,35 @@ TEST(ScenarioPreset, EveryPresetLoadsWithItsValues) {
 TEST(ScenarioPreset, SpotChecksAgainstPublishedFigures) {
   // gem5 SMMUv3.py (PRESETS.md §5).
   const SmmuSpec g = parseScenarioString("smmus: [{preset: gem5-default}]").smmus[0];
-  EXPECT_EQ(g.utlbEntries, 32u);
-  EXPECT_EQ(g.tlbEntries, 2048u);
-  EXPECT_EQ(g.tlbWays, 4u);
-  EXPECT_EQ(g.configCacheEntries, 64u);
-  EXPECT_EQ(g.walkCacheEntries, (std::array<unsigned, 3>{{4, 28, 348}}));
-  EXPECT_EQ(g.ptwSlots, 16u);
-  EXPECT_EQ(g.tbuXlateSlots, 16u);
-  EXPECT_EQ(g.walkerIssueCycles, 8u);
-  EXPECT_EQ(g.tlbLookupCycles, 3u);
-  EXPECT_EQ(g.tlbPolicy, "fifo");
-  EXPECT_FALSE(g.gran16k);
+  EXPECT_EQ(g.config.utlbEntries, 32u);
+  EXPECT_EQ(g.config.tlbEntries, 2048u);
+  EXPECT_EQ(g.config.tlbWays, 4u);
+  EXPECT_EQ(g.config.configCacheEntries, 64u);
+  EXPECT_EQ(g.config.walkCacheEntries, (std::array<unsigned, 3>{{4, 28, 348}}));
+  EXPECT_EQ(g.config.ptwSlots, 16u);
+  EXPECT_EQ(g.config.tbuXlateSlots, 16u);
+  EXPECT_EQ(g.config.timing.walkerIssueCycles, 8u);
+  EXPECT_EQ(g.config.timing.tlbLookupCycles, 3u);
+  EXPECT_EQ(g.config.tlbPolicy, "fifo");
+  EXPECT_FALSE(g.config.features.gran16k);
   // Agilex 5 MMU-600 (PRESETS.md §3).
   const SmmuSpec a = parseScenarioString("smmus: [{preset: mmu600-like}]").smmus[0];
-  EXPECT_EQ(a.walkCacheEntries, (std::array<unsigned, 3>{{256, 256, 256}}));
-  EXPECT_EQ(a.configCacheEntries, 256u);
-  EXPECT_EQ(a.tbuXlateSlots, 64u);
-  EXPECT_EQ(a.sidBits, 24u);
-  EXPECT_EQ(a.ssidBits, 20u);
-  EXPECT_TRUE(a.ats && a.pri);
-  EXPECT_EQ(a.httu, 0u);
+  EXPECT_EQ(a.config.walkCacheEntries, (std::array<unsigned, 3>{{256, 256, 256}}));
+  EXPECT_EQ(a.config.configCacheEntries, 256u);
+  EXPECT_EQ(a.config.tbuXlateSlots, 64u);
+  EXPECT_EQ(a.config.features.sidBits, 24u);
+  EXPECT_EQ(a.config.features.ssidBits, 20u);
+  EXPECT_TRUE(a.config.features.ats && a.config.features.pri);
+  EXPECT_EQ(a.config.features.httu, 0u);
   // MMU-700 server: HTTU A+D.
   const SmmuSpec h = parseScenarioString("smmus: [{preset: mmu700-server}]").smmus[0];
-  EXPECT_EQ(h.httu, 2u);
-  EXPECT_EQ(h.sidBits, 32u);
+  EXPECT_EQ(h.config.features.httu, 2u);
+  EXPECT_EQ(h.config.features.sidBits, 32u);
   // MMU-500: 512-entry macro TLB, 8 PTWs, no 16K granule.
   const SmmuSpec f = parseScenarioString("smmus: [{preset: mmu500-like}]").smmus[0];
-  EXPECT_EQ(f.tlbEntries, 512u);
-  EXPECT_EQ(f.ptwSlots, 8u);
-  EXPECT_FALSE(f.gran16k);
+  EXPECT_EQ(f.config.tlbEntries, 512u);
+  EXPECT_EQ(f.config.ptwSlots, 8u);
+  EXPECT_FALSE(f.config.features.gran16k);
 }
 
 TEST(ScenarioPreset, OtherKeysOverrideThePresetWhereverTheyStand) {
@@ -119,23 +119,23 @@ TEST(ScenarioPreset, OtherKeysOverrideThePresetWhereverTheyStand) {
       "  - name: plain\n");
   const SmmuSpec& m = s.smmus[0];
   EXPECT_EQ(m.preset, "mmu600-like");
-  EXPECT_EQ(m.name, "big");
-  EXPECT_EQ(m.regBase, 0x2b500000u);
-  EXPECT_EQ(m.tlbEntries, 1024u);   // given
-  EXPECT_EQ(m.walkCacheWays, 8u);   // given
-  EXPECT_EQ(m.tlbWays, 4u);         // the preset's
-  EXPECT_EQ(m.tlbPolicy, "random");  // the preset's
-  EXPECT_EQ(m.sidBits, 24u);        // the preset's
-  EXPECT_EQ(m.walkCacheEntries, (std::array<unsigned, 3>{{256, 256, 256}}));
+  EXPECT_EQ(m.config.name, "big");
+  EXPECT_EQ(m.config.regBase, 0x2b500000u);
+  EXPECT_EQ(m.config.tlbEntries, 1024u);   // given
+  EXPECT_EQ(m.config.walkCacheWays, 8u);   // given
+  EXPECT_EQ(m.config.tlbWays, 4u);         // the preset's
+  EXPECT_EQ(m.config.tlbPolicy, "random");  // the preset's
+  EXPECT_EQ(m.config.features.sidBits, 24u);        // the preset's
+  EXPECT_EQ(m.config.walkCacheEntries, (std::array<unsigned, 3>{{256, 256, 256}}));
   // The SMMU without a preset has the defaults.
   const SmmuSpec& d = s.smmus[1];
   EXPECT_EQ(d.preset, "default");
-  EXPECT_EQ(d.tlbEntries, SmmuConfig{}.tlbEntries);
-  EXPECT_EQ(d.sidBits, SmmuConfig{}.features.sidBits);
+  EXPECT_EQ(d.config.tlbEntries, SmmuConfig{}.tlbEntries);
+  EXPECT_EQ(d.config.features.sidBits, SmmuConfig{}.features.sidBits);
   // The dump says where the values started and gives them all: it reads back the same.
   const std::string y = scenarioToYaml(s);
   EXPECT_EQ(scenarioToYaml(parseScenarioString(y)), y);
-  EXPECT_EQ(parseScenarioString(y).smmus[0].tlbEntries, 1024u);
+  EXPECT_EQ(parseScenarioString(y).smmus[0].config.tlbEntries, 1024u);
 }
 
 TEST(ScenarioPreset, UnknownPresetNamesTheValidOnes) {
@@ -175,13 +175,13 @@ TEST(ScenarioPreset, UnknownPresetNamesTheValidOnes) {
 
 TEST(ScenarioPreset, ApplyPresetKeepsNameAndPlacement) {
   SmmuSpec spec;
-  spec.name = "x";
-  spec.regBase = 0x10000000;
-  spec.tlbEntries = 8;
+  spec.config.name = "x";
+  spec.config.regBase = 0x10000000;
+  spec.config.tlbEntries = 8;
   applyPreset(spec, "gem5-default");
-  EXPECT_EQ(spec.name, "x");
-  EXPECT_EQ(spec.regBase, 0x10000000u);
-  EXPECT_EQ(spec.tlbEntries, 2048u);
+  EXPECT_EQ(spec.config.name, "x");
+  EXPECT_EQ(spec.config.regBase, 0x10000000u);
+  EXPECT_EQ(spec.config.tlbEntries, 2048u);
   EXPECT_EQ(spec.preset, "gem5-default");
   // toSmmuSpec is the inverse of toSmmuConfig on every preset.
   for (const auto& p : presets()) {
@@ -222,9 +222,9 @@ TEST(ScenarioKnobs, ParseAndCarryToSmmuConfig) {
   EXPECT_EQ(d.devices[0].trace, "");
   EXPECT_EQ(d.smmus[0].preset, "default");
   const SmmuConfig def;
-  EXPECT_EQ(d.smmus[0].walkCacheEntries, def.walkCacheEntries);
-  EXPECT_EQ(d.smmus[0].utlbPolicy, def.utlbPolicy);
-  EXPECT_EQ(d.smmus[0].seed, def.seed);
+  EXPECT_EQ(d.smmus[0].config.walkCacheEntries, def.walkCacheEntries);
+  EXPECT_EQ(d.smmus[0].config.utlbPolicy, def.utlbPolicy);
+  EXPECT_EQ(d.smmus[0].config.seed, def.seed);
 }
 
 TEST(ScenarioKnobs, RoundTripThroughYaml) {
@@ -240,9 +240,9 @@ TEST(ScenarioKnobs, RoundTripThroughYaml) {
   EXPECT_EQ(b.memory.channels, 4u);
   EXPECT_EQ(b.run.mode, RunMode::Lt);
   EXPECT_EQ(b.devices[0].trace, "traces/d.csv");
-  EXPECT_EQ(b.smmus[0].walkCacheEntries, (std::array<unsigned, 3>{{8, 64, 512}}));
-  EXPECT_EQ(b.smmus[0].utlbPolicy, "plru");
-  EXPECT_EQ(b.smmus[0].seed, 77u);
+  EXPECT_EQ(b.smmus[0].config.walkCacheEntries, (std::array<unsigned, 3>{{8, 64, 512}}));
+  EXPECT_EQ(b.smmus[0].config.utlbPolicy, "plru");
+  EXPECT_EQ(b.smmus[0].config.seed, 77u);
   // No trace: written as an empty string, read back as none.
   const std::string y0 = scenarioToYaml(Scenario{});
   EXPECT_NE(y0.find("    trace: \"\"\n"), std::string::npos) << y0;
@@ -253,15 +253,15 @@ TEST(ScenarioKnobs, RoundTripThroughYaml) {
 TEST(ScenarioKnobs, Overrides) {
   Scenario s = defaultScenario();
   applyOverride(s, "smmus[0].utlb_entries=64");
-  EXPECT_EQ(s.smmus[0].utlbEntries, 64u);
+  EXPECT_EQ(s.smmus[0].config.utlbEntries, 64u);
   applyOverride(s, "smmus[0].walk_cache_entries=[0, 64, 512]");
-  EXPECT_EQ(s.smmus[0].walkCacheEntries, (std::array<unsigned, 3>{{0, 64, 512}}));
+  EXPECT_EQ(s.smmus[0].config.walkCacheEntries, (std::array<unsigned, 3>{{0, 64, 512}}));
   applyOverride(s, "smmus[smmu0].tlb_policy=random");
-  EXPECT_EQ(s.smmus[0].tlbPolicy, "random");
+  EXPECT_EQ(s.smmus[0].config.tlbPolicy, "random");
   applyOverride(s, "smmus[0].ptw_slots=2");
-  EXPECT_EQ(s.smmus[0].ptwSlots, 2u);
+  EXPECT_EQ(s.smmus[0].config.ptwSlots, 2u);
   applyOverride(s, "smmus[0].walk_cache_lookup_cycles=7");
-  EXPECT_EQ(s.smmus[0].walkCacheLookupCycles, 7u);
+  EXPECT_EQ(s.smmus[0].config.timing.walkCacheLookupCycles, 7u);
   applyOverride(s, "memory.channels=8");
   applyOverride(s, "memory.occupancy_ns=20");
   EXPECT_EQ(s.memory.channels, 8u);
@@ -275,15 +275,15 @@ TEST(ScenarioKnobs, Overrides) {
   // A preset alone re-applies the preset over the current values (name and reg_base stay).
   applyOverride(s, "smmus[0].preset=mmu700-server");
   EXPECT_EQ(s.smmus[0].preset, "mmu700-server");
-  EXPECT_EQ(s.smmus[0].name, "smmu0");
-  EXPECT_EQ(s.smmus[0].utlbEntries, 64u);  // the preset's value, which happens to be 64
-  EXPECT_EQ(s.smmus[0].ptwSlots, 64u);     // the override's 2 is gone
-  EXPECT_EQ(s.smmus[0].tlbEntries, 4096u);
+  EXPECT_EQ(s.smmus[0].config.name, "smmu0");
+  EXPECT_EQ(s.smmus[0].config.utlbEntries, 64u);  // the preset's value, which happens to be 64
+  EXPECT_EQ(s.smmus[0].config.ptwSlots, 64u);     // the override's 2 is gone
+  EXPECT_EQ(s.smmus[0].config.tlbEntries, 4096u);
   // A preset with keys in one map: the keys win, in either order.
   applyOverride(s, "smmus[0]={ptw_slots: 4, preset: gem5-default}");
   EXPECT_EQ(s.smmus[0].preset, "gem5-default");
-  EXPECT_EQ(s.smmus[0].ptwSlots, 4u);
-  EXPECT_EQ(s.smmus[0].tlbEntries, 2048u);
+  EXPECT_EQ(s.smmus[0].config.ptwSlots, 4u);
+  EXPECT_EQ(s.smmus[0].config.tlbEntries, 2048u);
   // Errors leave the scenario unchanged.
   const std::string before = scenarioToYaml(s);
   EXPECT_EQ(overrideError(s, "smmus[0].preset=mmu500-lke"),
@@ -375,7 +375,7 @@ TEST(ScenarioKnobs, ValidationErrors) {
             "ways make 7 sets: the number of sets must be a power of two");
   // A programmatic scenario with a bad policy name.
   Scenario s;
-  s.smmus[0].walkCachePolicy = "lfu";
+  s.smmus[0].config.walkCachePolicy = "lfu";
   try {
     validateScenario(s);
     FAIL() << "no error";

@@ -31,11 +31,11 @@ smmus:
 TEST(ScenarioStageKeys, DefaultsAreStageOneOnlyWithoutIpaCache) {
   const Scenario s = parseScenarioString("smmus: [{name: s0}]");
   const SmmuSpec& m = s.smmus[0];
-  EXPECT_TRUE(m.stage1);
-  EXPECT_FALSE(m.stage2);
-  EXPECT_EQ(m.ipaCacheEntries, 0u);
-  EXPECT_EQ(m.ipaCacheWays, 4u);
-  EXPECT_EQ(m.ipaCacheLookupCycles, 2u);
+  EXPECT_TRUE(m.config.features.s1p);
+  EXPECT_FALSE(m.config.features.s2p);
+  EXPECT_EQ(m.config.ipaCacheEntries, 0u);
+  EXPECT_EQ(m.config.ipaCacheWays, 4u);
+  EXPECT_EQ(m.config.timing.ipaCacheLookupCycles, 2u);
   const SmmuConfig c = toSmmuConfig(m);
   EXPECT_TRUE(c.features.s1p);
   EXPECT_FALSE(c.features.s2p);
@@ -46,11 +46,11 @@ TEST(ScenarioStageKeys, DefaultsAreStageOneOnlyWithoutIpaCache) {
 TEST(ScenarioStageKeys, ParseAndCarryToSmmuConfig) {
   const Scenario s = parseScenarioString(kStage2);
   const SmmuSpec& m = s.smmus[0];
-  EXPECT_TRUE(m.stage1);
-  EXPECT_TRUE(m.stage2);
-  EXPECT_EQ(m.ipaCacheEntries, 64u);
-  EXPECT_EQ(m.ipaCacheWays, 8u);
-  EXPECT_EQ(m.ipaCacheLookupCycles, 5u);
+  EXPECT_TRUE(m.config.features.s1p);
+  EXPECT_TRUE(m.config.features.s2p);
+  EXPECT_EQ(m.config.ipaCacheEntries, 64u);
+  EXPECT_EQ(m.config.ipaCacheWays, 8u);
+  EXPECT_EQ(m.config.timing.ipaCacheLookupCycles, 5u);
   const SmmuConfig c = toSmmuConfig(m);
   EXPECT_TRUE(c.features.s1p);
   EXPECT_TRUE(c.features.s2p);
@@ -60,13 +60,13 @@ TEST(ScenarioStageKeys, ParseAndCarryToSmmuConfig) {
   EXPECT_EQ(c.features.toIdr().idr0 & 3u, 3u);  // S1P and S2P
   // The inverse carries them back.
   const SmmuSpec back = toSmmuSpec(c);
-  EXPECT_TRUE(back.stage1 && back.stage2);
-  EXPECT_EQ(back.ipaCacheEntries, 64u);
-  EXPECT_EQ(back.ipaCacheWays, 8u);
-  EXPECT_EQ(back.ipaCacheLookupCycles, 5u);
+  EXPECT_TRUE(back.config.features.s1p && back.config.features.s2p);
+  EXPECT_EQ(back.config.ipaCacheEntries, 64u);
+  EXPECT_EQ(back.config.ipaCacheWays, 8u);
+  EXPECT_EQ(back.config.timing.ipaCacheLookupCycles, 5u);
   // Booleans in every spelling the other bool keys take.
-  EXPECT_TRUE(parseScenarioString("smmus: [{stage2: yes}]").smmus[0].stage2);
-  EXPECT_FALSE(parseScenarioString("smmus: [{stage2: off}]").smmus[0].stage2);
+  EXPECT_TRUE(parseScenarioString("smmus: [{stage2: yes}]").smmus[0].config.features.s2p);
+  EXPECT_FALSE(parseScenarioString("smmus: [{stage2: off}]").smmus[0].config.features.s2p);
 }
 
 TEST(ScenarioStageKeys, RoundTripThroughYaml) {
@@ -85,10 +85,10 @@ TEST(ScenarioStageKeys, RoundTripThroughYaml) {
       << y;
   const Scenario b = parseScenarioString(y, "dump");
   EXPECT_EQ(scenarioToYaml(b), y);
-  EXPECT_TRUE(b.smmus[0].stage2);
-  EXPECT_EQ(b.smmus[0].ipaCacheEntries, 64u);
-  EXPECT_EQ(b.smmus[0].ipaCacheWays, 8u);
-  EXPECT_EQ(b.smmus[0].ipaCacheLookupCycles, 5u);
+  EXPECT_TRUE(b.smmus[0].config.features.s2p);
+  EXPECT_EQ(b.smmus[0].config.ipaCacheEntries, 64u);
+  EXPECT_EQ(b.smmus[0].config.ipaCacheWays, 8u);
+  EXPECT_EQ(b.smmus[0].config.timing.ipaCacheLookupCycles, 5u);
   // The defaults are written too.
   const std::string y0 = scenarioToYaml(Scenario{});
   EXPECT_NE(y0.find("    stage1: true\n    stage2: false\n"), std::string::npos) << y0;
@@ -102,25 +102,25 @@ TEST(ScenarioStageKeys, Overrides) {
   applyOverride(s, "smmus[0].ipa_cache_entries=128");
   applyOverride(s, "smmus[smmu0].ipa_cache_ways=0");
   applyOverride(s, "smmus[0].ipa_cache_lookup_cycles=7");
-  EXPECT_TRUE(s.smmus[0].stage2);
-  EXPECT_EQ(s.smmus[0].ipaCacheEntries, 128u);
-  EXPECT_EQ(s.smmus[0].ipaCacheWays, 0u);
-  EXPECT_EQ(s.smmus[0].ipaCacheLookupCycles, 7u);
+  EXPECT_TRUE(s.smmus[0].config.features.s2p);
+  EXPECT_EQ(s.smmus[0].config.ipaCacheEntries, 128u);
+  EXPECT_EQ(s.smmus[0].config.ipaCacheWays, 0u);
+  EXPECT_EQ(s.smmus[0].config.timing.ipaCacheLookupCycles, 7u);
   const SmmuConfig c = toSmmuConfig(s.smmus[0]);
   EXPECT_TRUE(c.features.s2p);
   EXPECT_EQ(c.ipaCacheEntries, 128u);
   EXPECT_EQ(c.timing.ipaCacheLookupCycles, 7u);
   // A preset sets them all; given keys in the same map win.
   applyOverride(s, "smmus[0].preset=default");
-  EXPECT_FALSE(s.smmus[0].stage2);
-  EXPECT_EQ(s.smmus[0].ipaCacheEntries, 0u);
-  EXPECT_EQ(s.smmus[0].ipaCacheWays, 4u);
-  EXPECT_EQ(s.smmus[0].ipaCacheLookupCycles, 2u);
+  EXPECT_FALSE(s.smmus[0].config.features.s2p);
+  EXPECT_EQ(s.smmus[0].config.ipaCacheEntries, 0u);
+  EXPECT_EQ(s.smmus[0].config.ipaCacheWays, 4u);
+  EXPECT_EQ(s.smmus[0].config.timing.ipaCacheLookupCycles, 2u);
   applyOverride(s, "smmus[0]={preset: gem5-default, ipa_cache_entries: 128}");
-  EXPECT_TRUE(s.smmus[0].stage2);                // gem5's IDR0.S2P
-  EXPECT_EQ(s.smmus[0].ipaCacheEntries, 128u);   // gem5 with ipa_enable = True
-  EXPECT_EQ(s.smmus[0].ipaCacheWays, 4u);        // ipa_assoc
-  EXPECT_EQ(s.smmus[0].ipaCacheLookupCycles, 3u);  // ipa_lat
+  EXPECT_TRUE(s.smmus[0].config.features.s2p);                // gem5's IDR0.S2P
+  EXPECT_EQ(s.smmus[0].config.ipaCacheEntries, 128u);   // gem5 with ipa_enable = True
+  EXPECT_EQ(s.smmus[0].config.ipaCacheWays, 4u);        // ipa_assoc
+  EXPECT_EQ(s.smmus[0].config.timing.ipaCacheLookupCycles, 3u);  // ipa_lat
   // Errors leave the scenario unchanged.
   const std::string before = scenarioToYaml(s);
   EXPECT_EQ(overrideError(s, "smmus[0].stage2=maybe"),
@@ -172,8 +172,8 @@ TEST(ScenarioStageKeys, ValidationErrors) {
             "associative)");
   // A programmatic scenario.
   Scenario s;
-  s.smmus[0].ipaCacheEntries = 96;
-  s.smmus[0].ipaCacheWays = 4;
+  s.smmus[0].config.ipaCacheEntries = 96;
+  s.smmus[0].config.ipaCacheWays = 4;
   try {
     validateScenario(s);
     FAIL() << "no error";
@@ -187,23 +187,23 @@ TEST(ScenarioStageKeys, EveryPresetSetsTheNewKeys) {
   for (const auto& p : presets()) {
     SCOPED_TRACE(p.name);
     const SmmuSpec m = parseScenarioString("smmus: [{preset: " + p.name + "}]").smmus[0];
-    EXPECT_EQ(m.stage1, p.config.features.s1p);
-    EXPECT_EQ(m.stage2, p.config.features.s2p);
-    EXPECT_EQ(m.ipaCacheEntries, p.config.ipaCacheEntries);
-    EXPECT_EQ(m.ipaCacheWays, p.config.ipaCacheWays);
-    EXPECT_EQ(m.ipaCacheLookupCycles, p.config.timing.ipaCacheLookupCycles);
+    EXPECT_EQ(m.config.features.s1p, p.config.features.s1p);
+    EXPECT_EQ(m.config.features.s2p, p.config.features.s2p);
+    EXPECT_EQ(m.config.ipaCacheEntries, p.config.ipaCacheEntries);
+    EXPECT_EQ(m.config.ipaCacheWays, p.config.ipaCacheWays);
+    EXPECT_EQ(m.config.timing.ipaCacheLookupCycles, p.config.timing.ipaCacheLookupCycles);
   }
   // Spot checks against the sources: gem5's IDR0 0x094C100F has S2P; ipa_enable False.
   const SmmuSpec g = parseScenarioString("smmus: [{preset: gem5-default}]").smmus[0];
-  EXPECT_TRUE(g.stage1 && g.stage2);
-  EXPECT_EQ(g.ipaCacheEntries, 0u);
-  EXPECT_EQ(g.ipaCacheLookupCycles, 3u);
+  EXPECT_TRUE(g.config.features.s1p && g.config.features.s2p);
+  EXPECT_EQ(g.config.ipaCacheEntries, 0u);
+  EXPECT_EQ(g.config.timing.ipaCacheLookupCycles, 3u);
   for (const char* name : {"mmu500-like", "mmu600-like", "mmu700-server"})
     EXPECT_TRUE(parseScenarioString(std::string("smmus: [{preset: ") + name + "}]")
                     .smmus[0]
-                    .stage2)
+                    .config.features.s2p)
         << name;
-  EXPECT_FALSE(parseScenarioString("smmus: [{preset: default}]").smmus[0].stage2);
+  EXPECT_FALSE(parseScenarioString("smmus: [{preset: default}]").smmus[0].config.features.s2p);
 }
 
 TEST(ScenarioStageKeys, ReferenceListsTheKeys) {
@@ -246,7 +246,7 @@ TEST(ScenarioPresetYaml, EveryPresetPrintsAsAScenarioThatGivesItsValues) {
   const size_t at = y.find("    tlb_entries: 2048 ");
   ASSERT_NE(at, std::string::npos);
   y.replace(at, 22, "    tlb_entries: 1024 ");
-  EXPECT_EQ(parseScenarioString(y).smmus[0].tlbEntries, 1024u);
+  EXPECT_EQ(parseScenarioString(y).smmus[0].config.tlbEntries, 1024u);
 }
 
 TEST(ScenarioPresetYaml, ListingAndUnknownName) {

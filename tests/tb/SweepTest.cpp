@@ -160,7 +160,7 @@ TEST(SweepParse, AxesInFileOrderWithValuesAsText) {
   EXPECT_EQ(s.axes[2].values, (Strings{"70"}));
   EXPECT_EQ(s.axes[3].values, (Strings{"[4K]", "[4K, 64K]"}));
   EXPECT_EQ(s.base.name, "t");
-  EXPECT_EQ(s.base.smmus[0].tlbEntries, 16u);
+  EXPECT_EQ(s.base.smmus[0].config.tlbEntries, 16u);
   EXPECT_TRUE(s.baseFile.empty());
 }
 
@@ -178,7 +178,7 @@ TEST(SweepParse, ProductOrderLastAxisFastest) {
   EXPECT_EQ(points[4].index, 4u);
   EXPECT_EQ(pointLabel(s, points[4]), "seed=2, memory.latency_ns=20");
   // The base is untouched apart from the axes, and yaml is the point's full scenario.
-  EXPECT_EQ(points[4].scenario.smmus[0].tlbEntries, 16u);
+  EXPECT_EQ(points[4].scenario.smmus[0].config.tlbEntries, 16u);
   EXPECT_EQ(points[4].yaml, scenarioToYaml(points[4].scenario));
   EXPECT_NE(points[4].yaml.find("latency_ns: 20"), std::string::npos);
 }
@@ -215,8 +215,8 @@ TEST(SweepParse, AssignmentsOnlyValidTogetherAreAccepted) {
                                        "sw.yaml");
   const auto points = expandSweep(s);
   ASSERT_EQ(points.size(), 2u);
-  EXPECT_EQ(points[1].scenario.smmus[0].tlbWays, 32u);
-  EXPECT_EQ(points[1].scenario.smmus[0].tlbEntries, 128u);
+  EXPECT_EQ(points[1].scenario.smmus[0].config.tlbWays, 32u);
+  EXPECT_EQ(points[1].scenario.smmus[0].config.tlbEntries, 128u);
 }
 
 TEST(SweepParse, BadAxisPathOrValueNamesFileAndAxis) {

@@ -1,88 +1,13 @@
 #include "smmu/Presets.h"
 
-#include <functional>
 #include <map>
 #include <utility>
+
+#include "smmu/SmmuKnobs.h"
 
 namespace smmu {
 
 namespace {
-
-std::string u(unsigned v) { return std::to_string(v); }
-std::string b(bool v) { return v ? "true" : "false"; }
-
-// The formatter of every preset key, in the order of the scenario's SMMU keys.
-const std::vector<std::pair<std::string, std::function<std::string(const SmmuConfig&)>>>&
-keyTable() {
-  using C = const SmmuConfig&;
-  static const std::vector<std::pair<std::string, std::function<std::string(C)>>> t = {
-      {"oas_bits", [](C c) { return u(c.features.oasBits); }},
-      {"sid_bits", [](C c) { return u(c.features.sidBits); }},
-      {"ssid_bits", [](C c) { return u(c.features.ssidBits); }},
-      {"granules",
-       [](C c) {
-         std::string s;
-         if (c.features.gran4k) s += "4K";
-         if (c.features.gran16k) s += std::string(s.empty() ? "" : ", ") + "16K";
-         if (c.features.gran64k) s += std::string(s.empty() ? "" : ", ") + "64K";
-         return "[" + s + "]";
-       }},
-      {"httu",
-       [](C c) {
-         return std::string(c.features.httu == 0   ? "none"
-                            : c.features.httu == 1 ? "af"
-                            : c.features.httu == 2 ? "af_dirty"
-                                                   : "?");
-       }},
-      {"ats", [](C c) { return b(c.features.ats); }},
-      {"pri", [](C c) { return b(c.features.pri); }},
-      {"stage1", [](C c) { return b(c.features.s1p); }},
-      {"stage2", [](C c) { return b(c.features.s2p); }},
-      {"utlb_entries", [](C c) { return u(c.utlbEntries); }},
-      {"utlb_ways", [](C c) { return u(c.utlbWays); }},
-      {"utlb_policy", [](C c) { return c.utlbPolicy; }},
-      {"tlb_entries", [](C c) { return u(c.tlbEntries); }},
-      {"tlb_ways", [](C c) { return u(c.tlbWays); }},
-      {"tlb_policy", [](C c) { return c.tlbPolicy; }},
-      {"tbu_xlate_slots", [](C c) { return u(c.tbuXlateSlots); }},
-      {"tlb_lookup_slots", [](C c) { return u(c.tlbLookupSlots); }},
-      {"config_lookup_slots", [](C c) { return u(c.configLookupSlots); }},
-      {"walk_cache_lookup_slots", [](C c) { return u(c.walkCacheLookupSlots); }},
-      {"config_cache_entries", [](C c) { return u(c.configCacheEntries); }},
-      {"config_cache_ways", [](C c) { return u(c.configCacheWays); }},
-      {"config_cache_policy", [](C c) { return c.configCachePolicy; }},
-      {"walk_cache_entries",
-       [](C c) {
-         return "[" + u(c.walkCacheEntries[0]) + ", " + u(c.walkCacheEntries[1]) + ", " +
-                u(c.walkCacheEntries[2]) + "]";
-       }},
-      {"walk_cache_ways", [](C c) { return u(c.walkCacheWays); }},
-      {"walk_cache_policy", [](C c) { return c.walkCachePolicy; }},
-      {"s2_walk_cache_entries",
-       [](C c) {
-         return "[" + u(c.s2WalkCacheEntries[0]) + ", " + u(c.s2WalkCacheEntries[1]) + ", " +
-                u(c.s2WalkCacheEntries[2]) + "]";
-       }},
-      {"s2_walk_cache_ways", [](C c) { return u(c.s2WalkCacheWays); }},
-      {"ptw_slots", [](C c) { return u(c.ptwSlots); }},
-      {"ptw_arbitration", [](C c) { return std::string(arbitrationName(c.ptwArbitration)); }},
-      {"ipa_cache_entries", [](C c) { return u(c.ipaCacheEntries); }},
-      {"ipa_cache_ways", [](C c) { return u(c.ipaCacheWays); }},
-      {"walk_prefix_coalescing", [](C c) { return b(c.walkPrefixCoalescing); }},
-      {"contiguous_hint", [](C c) { return b(c.contiguousHint); }},
-      {"seed", [](C c) { return std::to_string(c.seed); }},
-      {"clock_period_ps", [](C c) { return std::to_string(c.timing.clockPeriodPs); }},
-      {"utlb_lookup_cycles", [](C c) { return u(c.timing.utlbLookupCycles); }},
-      {"tlb_lookup_cycles", [](C c) { return u(c.timing.tlbLookupCycles); }},
-      {"walker_issue_cycles", [](C c) { return u(c.timing.walkerIssueCycles); }},
-      {"config_lookup_cycles", [](C c) { return u(c.timing.configLookupCycles); }},
-      {"walk_cache_lookup_cycles", [](C c) { return u(c.timing.walkCacheLookupCycles); }},
-      {"ipa_cache_lookup_cycles", [](C c) { return u(c.timing.ipaCacheLookupCycles); }},
-      {"command_cycles", [](C c) { return u(c.timing.commandCycles); }},
-      {"stream_table", [](C c) { return std::string(c.features.stLevel2 ? "2level" : "linear"); }},
-  };
-  return t;
-}
 
 using Sources = std::vector<std::pair<std::string, std::string>>;
 
@@ -191,6 +116,7 @@ Preset gem5Default() {
       {"tlb_lookup_slots", "gem5: DeviceInterface tlb_slots = 3 (l.79): main TLB lookups at once"},
       {"config_lookup_slots", "gem5: cfg_slots = 3 (l.131)"},
       {"walk_cache_lookup_slots", "gem5: walk_slots = 4 (l.162)"},
+      {"link_bytes_per_ns", "choice: the TBU-TCU link is not modelled yet"},
       {"config_cache_entries", "gem5: cfg_entries = 64 (l.126)"},
       {"config_cache_ways", "gem5: cfg_assoc = 4 (l.127)"},
       {"config_cache_policy", "gem5: cfg_policy = \"rr\" (l.128)" + rr},
@@ -326,6 +252,7 @@ Preset mmu500Like() {
       {"tlb_lookup_slots", "choice: unlimited (MMU-500 lookup bandwidth is not published)"},
       {"config_lookup_slots", "choice: unlimited (not published)"},
       {"walk_cache_lookup_slots", "choice: unlimited (not published)"},
+      {"link_bytes_per_ns", "choice: the TBU-TCU link is not modelled yet"},
       {"config_cache_entries",
        "INST [AGX7] §2.2.4, §5.5: 32 context banks; mapping (choice): SMMUv2 holds contexts in "
        "context-bank registers, modelled as a config cache of that many entries"},
@@ -451,6 +378,7 @@ Preset mmu600Like() {
        "which tlb_lookup_slots = tlb_lookup_cycles models"},
       {"config_lookup_slots", "choice: unlimited (not published)"},
       {"walk_cache_lookup_slots", "choice: unlimited (not published)"},
+      {"link_bytes_per_ns", "choice: the TBU-TCU link is not modelled yet"},
       {"config_cache_entries", "INST [AGX5] §4.3.4.4.1 Table 88/90: config cache 256 entries"},
       {"config_cache_ways", "SPEC [A600AE] §2.2: config cache 4-way set associative"},
       {"config_cache_policy", "choice: model default (replacement not published)"},
@@ -583,6 +511,7 @@ Preset mmu700Server() {
       {"walk_cache_lookup_slots",
        "RANGE [A700] §2.4.2 T2-28: TCUCFG_WC_LKP_SLOTS 2..28; 8 picked (UNVERIFIED mapping: "
        "walk-cache lookups in progress at once)"},
+      {"link_bytes_per_ns", "choice: the TBU-TCU link is not modelled yet"},
       {"config_cache_entries",
        "RANGE [A700] §2.4.2 T2-28: TCUCFG_CC_DEPTH 4..4096; pick (PRESETS.md §8: 256-1024)"},
       {"config_cache_ways",
@@ -640,16 +569,16 @@ Preset mmu700Server() {
 const std::vector<std::string>& presetKeys() {
   static const std::vector<std::string> keys = [] {
     std::vector<std::string> k;
-    for (const auto& e : keyTable()) k.push_back(e.first);
+    for (const auto& knob : smmuKnobs())
+      if (knob.preset) k.push_back(knob.key);
     return k;
   }();
   return keys;
 }
 
 std::string presetValueText(const SmmuConfig& c, const std::string& key) {
-  for (const auto& e : keyTable())
-    if (e.first == key) return e.second(c);
-  return {};
+  const SmmuKnob* k = findKnob(key);
+  return k && k->preset ? knobText(*k, c) : std::string();
 }
 
 const std::vector<Preset>& presets() {

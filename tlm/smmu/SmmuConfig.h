@@ -41,6 +41,7 @@ struct SmmuConfig {
   unsigned tlbLookupSlots = 0;      // tlb_lookup_slots: main TLB
   unsigned configLookupSlots = 0;   // config_lookup_slots: TCU config cache
   unsigned walkCacheLookupSlots = 0;  // walk_cache_lookup_slots: TCU walk caches (S1, S2-only)
+  double linkBytesPerNs = 0;        // link_bytes_per_ns: TBU-TCU link bandwidth (0 = unlimited)
 
   // TCU
   unsigned configCacheEntries = 64; // config_cache_entries
