@@ -578,7 +578,9 @@ void appendReference(const Schema<S>& schema, std::string& out, const std::strin
     }
     YAML::Emitter e;
     f.emit(e, def);
-    out += path + "  (" + f.kind + ", default " + e.c_str() + ")  " + f.doc + "\n";
+    std::string d = e.c_str();
+    if (const size_t c = d.find("  #"); c != std::string::npos) d.resize(c);  // a note, not a value
+    out += path + "  (" + f.kind + ", default " + d + ")  " + f.doc + "\n";
   }
 }
 
@@ -826,12 +828,32 @@ Field<SmmuSpec> presetField() {
   return f;
 }
 
+// reg_base also takes `auto` (its default): the reader assigns a frame (assignRegisterFrames).
+Field<SmmuSpec> regBaseField(Field<SmmuSpec> f) {
+  f.kind = "auto | " + f.kind;
+  f.doc += "; auto (default): the first free 128 KiB frame from 0x2b400000 up, clear of the "
+           "other SMMUs' frames and of memory.regions";
+  f.read = [given = f.read](SmmuSpec& s, const YAML::Node& n, const Ctx& c) {
+    if (n.IsScalar() && trim(n.Scalar()) == "auto") {
+      s.regBaseGiven = false;
+      return;
+    }
+    given(s, n, c);
+    s.regBaseGiven = true;
+  };
+  f.emit = [given = f.emit](YAML::Emitter& e, const SmmuSpec& s) {
+    if (s.regBaseGiven) return given(e, s);
+    e << "auto" << YAML::Comment("assigned " + hex(s.config.regBase));
+  };
+  return f;
+}
+
 // Every knob of smmu/SmmuKnobs.h, and the preset, which is the spec's own, after the name.
 const Schema<SmmuSpec>& smmuSchema() {
   static const Schema<SmmuSpec> s = [] {
     Schema<SmmuSpec> fields;
     for (const auto& k : smmuKnobs()) {
-      fields.push_back(knobField(k));
+      fields.push_back(k.key == "reg_base" ? regBaseField(knobField(k)) : knobField(k));
       if (k.key == "name") fields.push_back(presetField());
     }
     return fields;
@@ -1248,6 +1270,38 @@ Path parsePath(const std::string& text, std::string& err) {
 // ---------------------------------------------------------------------------------------------
 // Public functions
 // ---------------------------------------------------------------------------------------------
+// The register frame of every SMMU whose reg_base was not given: from the default base up, the
+// first 64 KiB-aligned 128 KiB frame that overlaps no given frame, no frame assigned before it
+// and no memory region. In SMMU order, so a scenario's frames do not depend on anything else.
+void assignRegisterFrames(Scenario& s) {
+  constexpr uint64_t kFrame = 128 * KiB, kAlign = 64 * KiB;
+  struct Span {
+    uint64_t base, last;
+  };
+  std::vector<Span> taken;
+  for (const auto& r : s.memory.regions)
+    if (r.size) taken.push_back({r.base, r.base + (r.size - 1)});
+  for (const auto& m : s.smmus)
+    if (m.regBaseGiven && m.config.regBase <= UINT64_MAX - (kFrame - 1))
+      taken.push_back({m.config.regBase, m.config.regBase + (kFrame - 1)});
+  for (auto& m : s.smmus) {
+    if (m.regBaseGiven) continue;
+    uint64_t b = SmmuConfig{}.regBase;
+    for (bool moved = true; moved;) {
+      moved = false;
+      for (const Span& t : taken) {
+        if (b <= t.last && t.base <= b + (kFrame - 1)) {
+          if (t.last > UINT64_MAX - kFrame - kAlign) return;  // no room: validation reports it
+          b = (t.last + kAlign) & ~(kAlign - 1);
+          moved = true;
+        }
+      }
+    }
+    m.config.regBase = b;
+    taken.push_back({b, b + (kFrame - 1)});
+  }
+}
+
 Scenario parseScenarioString(const std::string& text, const std::string& source) {
   YAML::Node root;
   try {
@@ -1261,6 +1315,7 @@ Scenario parseScenarioString(const std::string& text, const std::string& source)
   std::map<std::string, Mark> marks;
   try {
     readStruct(scenarioSchema(), s, root, Ctx{"", &marks});
+    assignRegisterFrames(s);
     validateImpl(s);
   } catch (const FieldError& e) {
     const Mark m = e.mark.is_null() ? lookupMark(marks, e.path) : e.mark;
@@ -1313,6 +1368,7 @@ void applyOverride(Scenario& s, const std::string& assignment) {
   Scenario t = s;
   try {
     setPath(scenarioSchema(), t, path, 0, value, Ctx{"", nullptr});
+    assignRegisterFrames(t);
     validateImpl(t);
   } catch (const FieldError& e) {
     throw ScenarioError("", 0, 0, e.path, e.message, prefix);

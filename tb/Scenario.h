@@ -22,7 +22,8 @@
 //     - name: smmu0
 //       preset: default           # named configuration (tlm/smmu/Presets.h), applied first:
 //                                 # every other key given for this SMMU overrides it
-//       reg_base: 0x2b400000      # register frame (2 x 64 KiB), 64 KiB aligned
+//       reg_base: auto            # register frame (2 x 64 KiB), 64 KiB aligned; auto: the
+//                                 # first free 128 KiB frame from 0x2b400000 up
 //       ...                       # every other SMMU key: the knobs of tlm/smmu/SmmuKnobs.h
 //                                 # (`smmusim scenario --reference` lists them), e.g.
 //       tlb_entries: 512          # TBU main TLB
@@ -130,6 +131,9 @@ struct SmmuSpec {
   // read: toSmmuConfig() uses `config`, which the preset set when it was read.
   std::string preset = "default";
   SmmuConfig config;
+  // reg_base was written (or set by an override). Otherwise config.regBase is assigned by the
+  // scenario reader: the first free 128 KiB frame from 0x2b400000 up (assignRegisterFrames).
+  bool regBaseGiven = false;
 
   bool supports(Granule g) const {
     const SmmuFeatures& f = config.features;

@@ -422,9 +422,10 @@ TEST(ScenarioErrors, SmmuFields) {
             "t.yaml:2:15: smmus[0].reg_base: 0x2b401000 is not aligned to 64 KiB");
   EXPECT_EQ(parseError("smmus:\n  - name: x\n  - name: x\n    reg_base: 0x2b500000\n"),
             "t.yaml:3:11: smmus[1].name: duplicate SMMU name 'x' (also smmus[0])");
-  // reg_base not given: the error points at the SMMU's entry.
-  EXPECT_EQ(parseError("smmus:\n  - name: x\n  - name: y\n"),
-            "t.yaml:3:5: smmus[1].reg_base: register frame 0x2b400000 overlaps smmus[0] 'x' at "
+  // Two given frames that overlap (frames not given are placed clear of the rest).
+  EXPECT_EQ(parseError("smmus:\n  - {name: x, reg_base: 0x2b400000}\n"
+                       "  - {name: y, reg_base: 0x2b410000}\n"),
+            "t.yaml:3:25: smmus[1].reg_base: register frame 0x2b410000 overlaps smmus[0] 'x' at "
             "0x2b400000");
   EXPECT_EQ(parseError("smmus:\n  - reg_base: 0x80010000\n"),
             "t.yaml:2:15: smmus[0].reg_base: register frame 0x80010000 overlaps "
