@@ -610,7 +610,8 @@ Field<SmmuSpec> knobField(const SmmuKnob& k, Codec<V> codec) {
     fail(c.path + e.at, e.message.empty() ? "value out of range" : e.message, n.Mark());
   };
   f.emit = [&k, codec](YAML::Emitter& e, const SmmuSpec& s) {
-    const V& v = std::get<V>(k.get(s.config));
+    const KnobValue value = k.get(s.config);  // (held: get() returns it by value)
+    const V& v = std::get<V>(value);
     if (codec.emit) codec.emit(e, v);
     else e << codec.text(v);
   };
