@@ -78,7 +78,7 @@ TEST(Presets, DefaultIsSmmuConfigDefaults) {
 TEST(Presets, KeysAndValueText) {
   // Every SmmuConfig field but name and regBase, by its scenario key.
   const auto& k = presetKeys();
-  EXPECT_EQ(k.size(), 44u);
+  EXPECT_EQ(k.size(), 45u);
   EXPECT_EQ(std::set<std::string>(k.begin(), k.end()).size(), k.size());
   for (const char* key :
        {"utlb_entries", "utlb_ways", "utlb_policy", "tlb_policy", "tbu_xlate_slots",

@@ -116,7 +116,11 @@ Preset gem5Default() {
       {"tlb_lookup_slots", "gem5: DeviceInterface tlb_slots = 3 (l.79): main TLB lookups at once"},
       {"config_lookup_slots", "gem5: cfg_slots = 3 (l.131)"},
       {"walk_cache_lookup_slots", "gem5: walk_slots = 4 (l.162)"},
-      {"link_bytes_per_ns", "choice: the TBU-TCU link is not modelled yet"},
+      {"link_bytes_per_ns",
+       "choice: unlimited (gem5 has no link between its device interfaces and the SMMU beyond "
+       "their port queues)"},
+      {"link_latency_ns", "choice: 0; gem5's ifc_smmu_lat hop is walker_issue_cycles (l.108), and a link "
+       "latency each way would count it twice"},
       {"config_cache_entries", "gem5: cfg_entries = 64 (l.126)"},
       {"config_cache_ways", "gem5: cfg_assoc = 4 (l.127)"},
       {"config_cache_policy", "gem5: cfg_policy = \"rr\" (l.128)" + rr},
@@ -164,7 +168,7 @@ Preset gem5Default() {
       {"SMMUv3 xlate_slots = 64 (l.112): translations the SMMU (TCU) accepts at once; the model "
        "has no such bound besides tbu_xlate_slots and ptw_slots",
        "smmu_ifc_lat = 8 (l.109), the SMMU -> interface return hop: no counterpart (the model "
-       "charges walker_issue_cycles once per miss)",
+       "charges walker_issue_cycles once per miss; link_latency_ns would add it both ways)",
        "utlb_slots 1 (l.72): a micro TLB serves its port alone in the model (no lookup bound)",
        "SMMU-level TLB (tlb_enable False, l.122): off in gem5 and not modelled",
        "ipa_policy \"rr\" (l.135) and ipa_slots 3 (l.138): the model's IPA cache is LRU and has "
@@ -252,7 +256,9 @@ Preset mmu500Like() {
       {"tlb_lookup_slots", "choice: unlimited (MMU-500 lookup bandwidth is not published)"},
       {"config_lookup_slots", "choice: unlimited (not published)"},
       {"walk_cache_lookup_slots", "choice: unlimited (not published)"},
-      {"link_bytes_per_ns", "choice: the TBU-TCU link is not modelled yet"},
+      {"link_bytes_per_ns",
+       "choice: unlimited (MMU-500's TBU-TCU interconnect is not published; it is not DTI)"},
+      {"link_latency_ns", "choice: 0 (not published); the hop is walker_issue_cycles"},
       {"config_cache_entries",
        "INST [AGX7] §2.2.4, §5.5: 32 context banks; mapping (choice): SMMUv2 holds contexts in "
        "context-bank registers, modelled as a config cache of that many entries"},
@@ -323,6 +329,7 @@ Preset mmu600Like() {
   c.tlbWays = 4;
   c.tlbPolicy = "random";
   c.tbuXlateSlots = 64;
+  c.linkBytesPerNs = 20;
   c.tlbLookupSlots = 0;
   c.configLookupSlots = 0;
   c.walkCacheLookupSlots = 0;
@@ -378,7 +385,10 @@ Preset mmu600Like() {
        "which tlb_lookup_slots = tlb_lookup_cycles models"},
       {"config_lookup_slots", "choice: unlimited (not published)"},
       {"walk_cache_lookup_slots", "choice: unlimited (not published)"},
-      {"link_bytes_per_ns", "choice: the TBU-TCU link is not modelled yet"},
+      {"link_bytes_per_ns",
+       "SPEC [A600AE] §2.3: DTI sizer widths 1/4/10/20 bytes; 20 bytes (160 bits) per cycle of "
+       "clock_period_ps picked"},
+      {"link_latency_ns", "UNVERIFIED: not published; 0, the hop is walker_issue_cycles"},
       {"config_cache_entries", "INST [AGX5] §4.3.4.4.1 Table 88/90: config cache 256 entries"},
       {"config_cache_ways", "SPEC [A600AE] §2.2: config cache 4-way set associative"},
       {"config_cache_policy", "choice: model default (replacement not published)"},
@@ -454,6 +464,7 @@ Preset mmu700Server() {
   c.tlbWays = 4;
   c.tlbPolicy = "random";
   c.tbuXlateSlots = 64;
+  c.linkBytesPerNs = 20;
   c.tlbLookupSlots = 8;
   c.configLookupSlots = 0;
   c.walkCacheLookupSlots = 8;
@@ -511,7 +522,10 @@ Preset mmu700Server() {
       {"walk_cache_lookup_slots",
        "RANGE [A700] §2.4.2 T2-28: TCUCFG_WC_LKP_SLOTS 2..28; 8 picked (UNVERIFIED mapping: "
        "walk-cache lookups in progress at once)"},
-      {"link_bytes_per_ns", "choice: the TBU-TCU link is not modelled yet"},
+      {"link_bytes_per_ns",
+       "SPEC [A700] §2.1.3, App. A.4.1: DTI over AXI5-Stream, payload up to 160 bits; 160 bits "
+       "per cycle of clock_period_ps picked"},
+      {"link_latency_ns", "UNVERIFIED: not published; 0, the hop is walker_issue_cycles"},
       {"config_cache_entries",
        "RANGE [A700] §2.4.2 T2-28: TCUCFG_CC_DEPTH 4..4096; pick (PRESETS.md §8: 256-1024)"},
       {"config_cache_ways",

@@ -44,6 +44,8 @@ Smmu::Smmu(sc_core::sc_module_name name, const SmmuConfig& cfg)
       core_(cfg, walk),
       arbitrated_(cfg.ptwArbitration != ArbitrationPolicy::Fifo),
       arbiter_(cfg.ptwSlots, cfg.ptwArbitration) {
+  // (Sized once: a transport waiting in a TBU's queue holds a reference to it.)
+  slotWaiters_.resize(core_.tbuCount());
   regs.register_b_transport(this, &Smmu::regTransport);
   regs.register_transport_dbg(this, &Smmu::regDebug);
   dmaOut.register_invalidate_direct_mem_ptr(this, &Smmu::invalidateDmi);
@@ -230,9 +232,10 @@ void Smmu::waitUntilPs(Tick t) {
   if (t > now) wait(psTime(t - now));
 }
 
-// The transaction at the front of the TBU-slot queue, when a slot can be taken.
-void Smmu::wakeSlotWaiter() {
-  if (!slotWaiters_.empty() && core_.translationSlotAvailable()) slotWaiters_.front()->notify();
+// The transaction at the front of the port's TBU-slot queue, when a slot can be taken.
+void Smmu::wakeSlotWaiter(uint32_t port) {
+  auto& q = slotWaiters_[core_.tbuIndexOf(port)];
+  if (!q.empty() && core_.translationSlotAvailable(port)) q.front()->notify();
 }
 
 void Smmu::dmaTransportArbitrated(int port, tlm::tlm_generic_payload& p, sc_time& delay,
@@ -248,24 +251,26 @@ void Smmu::dmaTransportArbitrated(int port, tlm::tlm_generic_payload& p, sc_time
   // waiter takes the earliest-free slot when it frees (no slot held by a miss not yet granted a
   // walker can free earlier: it ends after its grant, after now); a release wakes it to look
   // again. The translation is computed from the arrival, as without deferral.
-  if (!slotWaiters_.empty() || !core_.translationSlotAvailable()) {
+  // (Each TBU has its own slots and its own queue.)
+  auto& waiters = slotWaiters_[core_.tbuIndexOf(uint32_t(port))];
+  if (!waiters.empty() || !core_.translationSlotAvailable(uint32_t(port))) {
     sc_core::sc_event mine;
-    slotWaiters_.push_back(&mine);
+    waiters.push_back(&mine);
     for (;;) {
-      if (slotWaiters_.front() == &mine && core_.translationSlotAvailable()) {
-        const Tick freeAt = core_.translationSlotFreeAt(), now = nowTick();
+      if (waiters.front() == &mine && core_.translationSlotAvailable(uint32_t(port))) {
+        const Tick freeAt = core_.translationSlotFreeAt(uint32_t(port)), now = nowTick();
         if (freeAt <= now) break;
         wait(psTime(freeAt - now), mine);
       } else {
         wait(mine);
       }
     }
-    slotWaiters_.pop_front();
+    waiters.pop_front();
   }
   SmmuCore::DeferredMiss d;
   TranslationResult& r = ext->result;
   r = core_.translateOrDefer(requestOf(port, p, *ext), arrival, d);
-  wakeSlotWaiter();  // (another slot may be free: the next in line takes it)
+  wakeSlotWaiter(uint32_t(port));  // (another slot may be free: the next in line takes it)
   if (d.deferred) r = arbitrateWalk(d, order);
   // What is left of the translation time after the waits inside this transport.
   const Tick end = arrival + r.latency, at = nowTick();
@@ -289,7 +294,7 @@ TranslationResult Smmu::arbitrateWalk(const SmmuCore::DeferredMiss& d, uint64_t 
         arbiter_.free();
         arbitrate_.notify(sc_core::SC_ZERO_TIME);
       }
-      wakeSlotWaiter();
+      wakeSlotWaiter(d.req.port);
       return r;
     }
     if (granted) break;
@@ -313,7 +318,7 @@ TranslationResult Smmu::arbitrateWalk(const SmmuCore::DeferredMiss& d, uint64_t 
       w->covered = true;
       w->granted.notify();
     }
-  wakeSlotWaiter();
+  wakeSlotWaiter(d.req.port);
   // The walker is held until the translation ends; then it is free for the next pass.
   waitUntilPs(d.now + r.latency);
   arbiter_.free();
@@ -351,7 +356,7 @@ void Smmu::commandThread() {
     while (core_.commandsPending()) {
       // The command's memory accesses start now (not at the last translation's time base).
       walk.setTimeBase(nowTick());
-      const Tick t = core_.processCommands(1);
+      const Tick t = core_.processCommands(1, nowTick());
       wait(sc_time(double(t), SC_PS));
     }
     wait(cmdqKick_);

@@ -83,7 +83,7 @@ class Smmu : public sc_core::sc_module {
   void arbitrationPass();
   Tick nowTick();  // the kernel's time in picoseconds
   void waitUntilPs(Tick t);
-  void wakeSlotWaiter();
+  void wakeSlotWaiter(uint32_t port);
   void regTransport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay);
   unsigned regDebug(tlm::tlm_generic_payload& p);
   void commandThread();
@@ -127,7 +127,8 @@ class Smmu : public sc_core::sc_module {
   WalkerArbiter arbiter_;
   // Misses waiting for a walker, by stream (a walk's fill can only serve its own stream).
   std::unordered_map<uint64_t, std::vector<WalkWaiter*>> queuedWalks_;
-  std::deque<sc_core::sc_event*> slotWaiters_;  // transactions waiting for a TBU slot, in order
+  // Per TBU: transactions waiting for one of its translation slots, in order.
+  std::vector<std::deque<sc_core::sc_event*>> slotWaiters_;
   WalkerArbitrationStats arbStats_;
   uint64_t arrivals_ = 0;  // arbitrated transactions so far: their arrival order
   sc_core::sc_event arbitrate_;

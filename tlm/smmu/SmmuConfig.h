@@ -4,9 +4,12 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "arch/Features.h"
 #include "arch/Types.h"
+#include "smmu/KnobValue.h"
 #include "smmu/WalkerArbiter.h"
 
 namespace smmu {
@@ -20,6 +23,14 @@ struct SmmuTiming {
   unsigned walkCacheLookupCycles = 2;  // walk_cache_lookup_cycles: TCU walk cache lookup
   unsigned ipaCacheLookupCycles = 2;  // ipa_cache_lookup_cycles: TCU IPA cache lookup
   unsigned commandCycles = 8;       // command_cycles: consuming one command from the CMDQ
+};
+
+// One TBU of an SMMU (MMU-600/700: a TCU serves several TBUs over a DTI link): its name and the
+// knobs it sets itself (keys of SmmuKnob::tbu knobs, in scenario order); every other TBU knob is
+// the SMMU's. tbuConfig() (smmu/SmmuKnobs.h) gives the configuration it sees.
+struct TbuSpec {
+  std::string name;
+  std::vector<std::pair<std::string, KnobValue>> knobs;
 };
 
 struct SmmuConfig {
@@ -41,7 +52,12 @@ struct SmmuConfig {
   unsigned tlbLookupSlots = 0;      // tlb_lookup_slots: main TLB
   unsigned configLookupSlots = 0;   // config_lookup_slots: TCU config cache
   unsigned walkCacheLookupSlots = 0;  // walk_cache_lookup_slots: TCU walk caches (S1, S2-only)
+  // The TBU-TCU link (DTI), each direction: a message takes one flit of dti::kFlitBytes, sent
+  // at link_bytes_per_ns, and arrives link_latency_ns after it is sent.
   double linkBytesPerNs = 0;        // link_bytes_per_ns: TBU-TCU link bandwidth (0 = unlimited)
+  double linkLatencyNs = 0;         // link_latency_ns: TBU-TCU link latency, each way
+  // The TBUs (empty: one TBU, "tbu0", with the SMMU's TBU knobs).
+  std::vector<TbuSpec> tbus;
 
   // TCU
   unsigned configCacheEntries = 64; // config_cache_entries

@@ -1,6 +1,7 @@
 #include "smmu/SmmuCore.h"
 
 #include <algorithm>
+#include <stdexcept>
 
 #include "arch/ContextDescriptor.h"
 #include "arch/Registers.h"
@@ -8,6 +9,7 @@
 #include "cache/ConfigCache.h"
 #include "cache/Tlb.h"
 #include "smmu/IpaCache.h"
+#include "smmu/SmmuKnobs.h"
 #include "walk/NestedWalker.h"
 #include "walk/PageTableWalker.h"
 #include "walk/Stage2Walker.h"
@@ -126,11 +128,14 @@ TranslationResult raiseHitFault(const TranslationRequest& req, const TlbEntry& e
 
 SmmuCore::SmmuCore(const SmmuConfig& cfg, PhysMemIf& mem, std::unique_ptr<TlbIf> tlb,
                    std::unique_ptr<ConfigCacheIf> configCache)
-    : cfg_(cfg), mem_(mem), tlb_(std::move(tlb)), cc_(std::move(configCache)) {
+    : cfg_(cfg), mem_(mem), cc_(std::move(configCache)) {
   idr_ = cfg_.features.toIdr();
-  if (!tlb_)
-    tlb_ = std::make_unique<SetAssocTlb>(cfg_.tlbEntries, cfg_.tlbWays, cfg_.tlbPolicy, cfg_.seed);
-  defaultTlb_ = dynamic_cast<SetAssocTlb*>(tlb_.get());
+  const size_t nTbus = std::max<size_t>(1, cfg_.tbus.size());
+  for (size_t i = 0; i < nTbus; ++i) {
+    std::string name = i < cfg_.tbus.size() ? cfg_.tbus[i].name : "tbu" + std::to_string(i);
+    tbus_.push_back(std::make_unique<Tbu>(std::move(name), unsigned(i), tbuConfig(cfg_, i),
+                                          i == 0 ? std::move(tlb) : nullptr));
+  }
   if (!cc_)
     cc_ = std::make_unique<SetAssocConfigCache>(cfg_.configCacheEntries, cfg_.configCacheWays,
                                                 cfg_.configCachePolicy, cfg_.seed);
@@ -147,12 +152,17 @@ SmmuCore::SmmuCore(const SmmuConfig& cfg, PhysMemIf& mem, std::unique_ptr<TlbIf>
     ipaCache_->setS2WalkCache(s2WalkCache_.get(),
                               Tick(cfg_.timing.walkCacheLookupCycles) * cfg_.timing.clockPeriodPs);
   ptw_.resize(cfg_.ptwSlots);
-  xlate_.resize(cfg_.tbuXlateSlots);
-  tlbPorts_.resize(cfg_.tlbLookupSlots);
   configPorts_.resize(cfg_.configLookupSlots);
   walkCachePorts_.resize(cfg_.walkCacheLookupSlots);
-  utlbLookupPs_ = Tick(cfg_.timing.utlbLookupCycles) * cfg_.timing.clockPeriodPs;
-  tlbLookupPs_ = Tick(cfg_.timing.tlbLookupCycles) * cfg_.timing.clockPeriodPs;
+}
+
+void SmmuCore::setPortTbu(uint32_t port, unsigned tbu) {
+  if (tbu >= tbus_.size())
+    throw std::invalid_argument("port " + std::to_string(port) + ": TBU " + std::to_string(tbu) +
+                                " does not exist (the SMMU has " + std::to_string(tbus_.size()) +
+                                ")");
+  if (port >= portTbu_.size()) portTbu_.resize(size_t(port) + 1, 0);
+  portTbu_[port] = tbu;
 }
 
 std::string_view servedByName(ServedBy s) {
@@ -169,51 +179,59 @@ std::string_view servedByName(ServedBy s) {
 }
 
 namespace {
-// A port's micro TLB, created on the port's first translation (out of the hit path).
-__attribute__((noinline)) SetAssocTlb* makeUtlb(std::vector<std::unique_ptr<SetAssocTlb>>& utlbs,
-                                                const SmmuConfig& cfg, uint32_t port) {
-  if (port >= utlbs.size()) utlbs.resize(size_t(port) + 1);
-  auto& u = utlbs[port];
-  if (!u)
-    u = std::make_unique<SetAssocTlb>(cfg.utlbEntries, cfg.utlbWays, cfg.utlbPolicy,
-                                      cfg.seed + 101 + port);
-  return u.get();
-}
-}  // namespace
-
-inline SetAssocTlb* SmmuCore::utlbFor(uint32_t port) {
-  if (cfg_.utlbEntries == 0) return nullptr;
-  if (port < utlbs_.size() && utlbs_[port]) return utlbs_[port].get();
-  return makeUtlb(utlbs_, cfg_, port);
-}
-
-namespace {
 __attribute__((noinline)) const TlbEntry* lookupVirtual(TlbIf& tlb, uint32_t sid, uint32_t ssid,
                                                         bool ssv, uint64_t va) {
   return tlb.lookup(TlbLookupKey{sid, ssid, ssv, va});
 }
 }  // namespace
 
-inline const TlbEntry* SmmuCore::lookupTlb(uint32_t sid, uint32_t ssid, bool ssv, uint64_t va) {
-  if (defaultTlb_) return defaultTlb_->find(TlbLookupKey{sid, ssid, ssv, va});
-  return lookupVirtual(*tlb_, sid, ssid, ssv, va);
+inline const TlbEntry* SmmuCore::lookupTlb(Tbu& b, uint32_t sid, uint32_t ssid, bool ssv,
+                                           uint64_t va) {
+  if (SetAssocTlb* t = b.defaultTlb()) return t->find(TlbLookupKey{sid, ssid, ssv, va});
+  return lookupVirtual(b.tlb(), sid, ssid, ssv, va);
 }
 
-// Applies an invalidation to the main TLB and every micro TLB; returns the entries removed.
+// Applies an invalidation to the main TLB and every micro TLB of every TBU; returns the entries
+// removed. The TCU sends the invalidation to every TBU (IHI 0070 leaves TBUs to the
+// implementation; MMU-600/700 broadcast each TLBI/CFGI over DTI): one message down each link,
+// at the command's time. (The TBUs' TLBs change at once: a translation between the command and
+// the message's arrival sees the new state, never a staler one; the CMD_SYNC waits for the
+// messages, see syncTbus.)
 template <class F>
 unsigned SmmuCore::forEachTlb(F f) {
-  unsigned n = f(*tlb_);
-  for (auto& u : utlbs_)
-    if (u) n += f(*u);
+  unsigned n = 0;
+  for (auto& b : tbus_) {
+    n += b->forEachTlb(f);
+    b->down().send(cmdAt_, b->stats().linkWait);
+    ++b->stats().linkInvalidations;
+    b->invalidationsUnsynced = true;
+  }
   return n;
+}
+
+Tick SmmuCore::syncTbus(Tick at) {
+  Tick done = at;
+  for (auto& b : tbus_) {
+    // Only a TBU with invalidations since its last sync has anything to complete (a sync
+    // otherwise waits for nothing of the TBUs': earlier translations are done or unaffected).
+    if (!b->invalidationsUnsynced) continue;
+    b->invalidationsUnsynced = false;
+    TbuStats& st = b->stats();
+    // The SYNC follows the TBU's invalidations down the link (FIFO); the TBU answers once they
+    // are done (they are, on arrival) and the ack goes up.
+    const Tick arrived = b->down().send(at, st.linkWait);
+    done = std::max(done, b->up().send(arrived, st.linkWait));
+    ++st.linkSyncs;
+  }
+  return done - at;
 }
 
 SmmuCore::~SmmuCore() = default;
 
 void SmmuCore::resetStats() {
   stats_ = SmmuStats{};
-  for (ResourcePool* p : {&ptw_, &xlate_, &tlbPorts_, &configPorts_, &walkCachePorts_})
-    p->resetCounters();
+  for (ResourcePool* p : {&ptw_, &configPorts_, &walkCachePorts_}) p->resetCounters();
+  for (auto& b : tbus_) b->resetStats();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -337,7 +355,7 @@ bool SmmuCore::commandsPending() const {
   return !q.empty(cmdqProd_, cmdqConsPtr_);
 }
 
-Tick SmmuCore::processCommands(unsigned maxCommands) {
+Tick SmmuCore::processCommands(unsigned maxCommands, Tick now) {
   Tick t = 0;
   const QueueIndex q{
       std::min<unsigned>(cmdqBase_ & reg::Q_BASE_LOG2SIZE_MASK, cfg_.features.cmdqLog2)};
@@ -352,6 +370,7 @@ Tick SmmuCore::processCommands(unsigned maxCommands) {
     t += Tick(cfg_.timing.commandCycles) * cfg_.timing.clockPeriodPs;
     const Command c = Command::decode(w);
     ++stats_.commands;
+    cmdAt_ = now + t;
     if (!executeCommand(c, t)) {
       cmdqError(reg::CERROR_ILL);  // CONS stays on the offending command
       break;
@@ -473,8 +492,12 @@ bool SmmuCore::executeCommand(const Command& c, Tick& t) {
     case op::STALL_TERM:
       if (f.stallModel == 1) return false;  // terminate-only model: no stalls to resume
       break;
-    case op::CMD_SYNC:
+    case op::CMD_SYNC: {
       ++stats_.syncs;
+      // The sync completes once every TBU has acknowledged the invalidations before it.
+      const Tick tbuWait = syncTbus(cmdAt_);
+      stats_.syncTbuWait += tbuWait;
+      t += tbuWait;
       // Every earlier command has taken effect (they execute in order here). Signal
       // completion: CS=SIG_IRQ with an MSI address writes MSIData there (Linux polls that word
       // inside the CMD_SYNC entry itself); CS=SIG_NONE/SEV: software polls CMDQ_CONS.
@@ -483,6 +506,7 @@ bool SmmuCore::executeCommand(const Command& c, Tick& t) {
           setGerror(reg::GERROR_MSI_CMDQ_ABT_ERR);
       }
       break;
+    }
     default:
       return false;
   }
@@ -594,7 +618,9 @@ __attribute__((noinline)) TranslationResult SmmuCore::translateDisabled(
 __attribute__((noinline)) TranslationResult SmmuCore::translateEnabled(
     const TranslationRequest& req, Tick now) {
   // A TBU translation slot is held from acceptance to the response.
-  const ResourcePool::Grant slot = xlate_.acquire(now);
+  Tbu& b = tbuOf(req.port);
+  ++b.stats().translations;
+  const ResourcePool::Grant slot = b.xlateSlots().acquire(now);
   TranslationResult r;
   r.latency = slot.start - now;
   // (ssid is 0 without ssv already; the condition keeps GCC from loading sid and ssid, which the
@@ -608,15 +634,16 @@ __attribute__((noinline)) TranslationResult SmmuCore::translateEnabled(
   const TlbEntry* e;
   const SetAssocTlb* from = nullptr;
   ServedBy by = ServedBy::Tlb;
-  if (cfg_.utlbEntries == 0) {
-    lookupThrough(tlbPorts_, now, r.latency, tlbLookupPs_);
+  if (!b.hasUtlbs()) {
+    lookupThrough(b.tlbLookupSlots(), now, r.latency, b.tlbLookupPs());
     ++stats_.tlbLookups;
-    if ((e = lookupTlb(sid, ssid, ssv, va))) {
+    if ((e = lookupTlb(b, sid, ssid, ssv, va))) {
       ++stats_.tlbHits;
-      from = defaultTlb_;
+      ++b.stats().tlbHits;
+      from = b.defaultTlb();
     }
   } else {
-    e = lookupMicroThenMain(req.port, sid, ssid, ssv, va, now, r, from, by);
+    e = lookupMicroThenMain(b, req.port, sid, ssid, ssv, va, now, r, from, by);
   }
   if (e) [[likely]] {
     applyHitTiming(*e, r, now, by, stats_);
@@ -638,29 +665,31 @@ __attribute__((noinline)) TranslationResult SmmuCore::translateEnabled(
     r = miss(req, now, r, slot);  // releases the slot (or hands it to a deferred walk)
     return r;
   }
-  xlate_.release(slot, now + r.latency);
+  b.xlateSlots().release(slot, now + r.latency);
   return r;
 }
 
 // With micro TLBs: the port's, then (on a miss) the main TLB, whose hit fills the micro TLB.
 __attribute__((noinline)) const TlbEntry* SmmuCore::lookupMicroThenMain(
-    uint32_t port, uint32_t sid, uint32_t ssid, bool ssv, uint64_t va, Tick now,
+    Tbu& b, uint32_t port, uint32_t sid, uint32_t ssid, bool ssv, uint64_t va, Tick now,
     TranslationResult& r, const SetAssocTlb*& from, ServedBy& by) {
-  SetAssocTlb* utlb = utlbFor(port);
-  r.latency += utlbLookupPs_;
+  SetAssocTlb* utlb = b.utlbFor(port);
+  r.latency += b.utlbLookupPs();
   ++stats_.utlbLookups;
   if (const TlbEntry* e = utlb->find(TlbLookupKey{sid, ssid, ssv, va})) {
     ++stats_.utlbHits;
+    ++b.stats().utlbHits;
     by = ServedBy::Utlb;
     from = utlb;
     return e;
   }
-  lookupThrough(tlbPorts_, now, r.latency, tlbLookupPs_);
+  lookupThrough(b.tlbLookupSlots(), now, r.latency, b.tlbLookupPs());
   ++stats_.tlbLookups;
-  const TlbEntry* e = lookupTlb(sid, ssid, ssv, va);
+  const TlbEntry* e = lookupTlb(b, sid, ssid, ssv, va);
   if (e) {
     ++stats_.tlbHits;
-    from = defaultTlb_;
+    ++b.stats().tlbHits;
+    from = b.defaultTlb();
     utlb->insert(*e);
   }
   return e;
@@ -690,6 +719,12 @@ __attribute__((noinline)) TranslationResult SmmuCore::miss(const TranslationRequ
                                                            const ResourcePool::Grant& slot) {
   ++stats_.tlbMisses;
   r.latency += Tick(cfg_.timing.walkerIssueCycles) * cfg_.timing.clockPeriodPs;
+  // The request goes up the TBU's link to the TCU.
+  Tbu& b = tbuOf(req.port);
+  ++b.stats().misses;
+  ++b.stats().linkRequests;
+  ++stats_.tbuRequests;
+  if (!b.up().instant()) r.latency = b.up().send(now + r.latency, b.stats().linkWait) - now;
   if (deferTo_) {  // the caller arbitrates the walkers: stop at the walker request
     *deferTo_ = DeferredMiss{true, req, now, r, slot};
     return r;
@@ -703,35 +738,50 @@ TranslationResult SmmuCore::walkOn(const ResourcePool::Grant& walker,
                                    const TranslationRequest& req, Tick now, TranslationResult r,
                                    const ResourcePool::Grant& slot) {
   r.latency = walker.start - now;
+  responseSent_ = false;
   r = walk(req, now, r);
+  // The walker is free when the walk ends; the response then goes down the link (insertFill
+  // sent it with the fill; a walk that filled nothing, a fault or an abort, sends it here).
   ptw_.release(walker, now + r.latency);
-  xlate_.release(slot, now + r.latency);
+  Tbu& b = tbuOf(req.port);
+  ++b.stats().linkResponses;
+  if (!responseSent_ && !b.down().instant())
+    responseAt_ = b.down().send(now + r.latency, b.stats().linkWait);
+  if (responseSent_ || !b.down().instant()) r.latency = responseAt_ - now;
+  b.xlateSlots().release(slot, now + r.latency);
   return r;
 }
 
 bool SmmuCore::serveFromFill(const DeferredMiss& d, Tick at, TranslationResult& out) {
   const TranslationRequest& req = d.req;
-  const TlbEntry* e = lookupTlb(req.sid, req.ssid, req.ssv, req.iova);
+  Tbu& b = tbuOf(req.port);
+  const TlbEntry* e = lookupTlb(b, req.sid, req.ssid, req.ssv, req.iova);
   if (!e) return false;
   // The main TLB is looked up again when the miss reaches the walkers; the wait for the fill
   // counts as a hit under fill (a miss served by another walk) even when it is complete.
   TranslationResult r = d.r;
   r.latency = at - d.now;
-  lookupThrough(tlbPorts_, d.now, r.latency, tlbLookupPs_);
+  lookupThrough(b.tlbLookupSlots(), d.now, r.latency, b.tlbLookupPs());
   if (e->readyAt <= d.now + r.latency) ++stats_.tlbHitsUnderFill;
   // Counted where it would have hit had the fill been there at its lookup: the port's micro
   // TLB when the walk came through the same port (its fill is there too), else the main TLB.
-  SetAssocTlb* utlb = cfg_.utlbEntries ? utlbFor(req.port) : nullptr;
+  SetAssocTlb* utlb = b.utlbFor(req.port);
   --stats_.tlbMisses;
+  --b.stats().misses;
+  // (The request it had sent up the link is answered by the fill it waited for.)
+  --b.stats().linkRequests;
+  --stats_.tbuRequests;
   if (utlb && utlb->find(TlbLookupKey{req.sid, req.ssid, req.ssv, req.iova})) {
     --stats_.tlbLookups;
     ++stats_.utlbHits;
+    ++b.stats().utlbHits;
   } else {
     ++stats_.tlbHits;
+    ++b.stats().tlbHits;
     if (utlb) utlb->insert(*e);
   }
   r = hit(req, *e, r, d.now, ServedBy::Coalesced);
-  xlate_.release(d.slot, d.now + r.latency);
+  b.xlateSlots().release(d.slot, d.now + r.latency);
   out = r;
   return true;
 }
@@ -820,12 +870,13 @@ TranslationResult SmmuCore::walk(const TranslationRequest& req, Tick now, Transl
   fill.sid = req.sid;
   fill.ssid = req.ssid;
   fill.ssv = req.ssv;
-  TlbIf* utlb = utlbFor(req.port);
+  Tbu& b = tbuOf(req.port);
+  TlbIf* utlb = b.utlbFor(req.port);
   S2WalkConfig s2cfg;
   const bool withS2 = s.config == ste::CFG_S2 || s.config == ste::CFG_NESTED;
   if (withS2 && !S2WalkConfig::fromSte(s, cfg_.features, s2cfg))
     return fault(req, EventId::C_BAD_STE, true, r);
-  if (s.config == ste::CFG_S2) return walkS2Only(req, now, r, s, s2cfg, utlb);
+  if (s.config == ste::CFG_S2) return walkS2Only(req, now, r, s, s2cfg, b, utlb);
   if (s.config == ste::CFG_BYPASS || !ce->hasCd) {
     ++stats_.bypassed;
     fill.bypass = true;
@@ -834,7 +885,7 @@ TranslationResult SmmuCore::walk(const TranslationRequest& req, Tick now, Transl
     fill.pageShift = 12;
     fill.level = 0;
     fill.readyAt = now + r.latency;
-    insertFill(fill, utlb);
+    insertFill(fill, b, utlb);
     r.servedBy = ServedBy::Bypass;
     r.pa = req.iova;  // identity, as on a TLB hit of the bypass entry
     r.writable = true;
@@ -903,7 +954,7 @@ TranslationResult SmmuCore::walk(const TranslationRequest& req, Tick now, Transl
   fill.stages = nested ? 3 : 1;
   fill.s2Record = s2cfg.record;
   fill.readyAt = now + r.latency;
-  fillTlbs(fill, w, utlb);
+  fillTlbs(fill, w, b, utlb);
   r.pa = w.pa;
   r.writable = !w.attrs.readOnly && (!nested || w.attrs.s2Write);
   r.readable = !nested || w.attrs.s2Read;  // stage 1 always allows a read
@@ -918,7 +969,7 @@ void SmmuCore::countWalkSharing(const WalkResult& w, uint64_t s2HitsBefore) {
   }
 }
 
-void SmmuCore::fillTlbs(TlbEntry& fill, const WalkResult& w, TlbIf* utlb) {
+void SmmuCore::fillTlbs(TlbEntry& fill, const WalkResult& w, Tbu& b, TlbIf* utlb) {
   // The contiguous hint: one entry for the whole aligned span (software guarantees that every
   // descriptor of the span maps contiguously with the same attributes; if it does not, the
   // architecture allows any of their translations, which this is).
@@ -929,19 +980,27 @@ void SmmuCore::fillTlbs(TlbEntry& fill, const WalkResult& w, TlbIf* utlb) {
     fill.pageShift = w.contigShift;
     ++stats_.contiguousFills;
   }
-  insertFill(fill, utlb);
+  insertFill(fill, b, utlb);
 }
 
-void SmmuCore::insertFill(const TlbEntry& fill, TlbIf* utlb) {
-  tlb_->insert(fill);
+// fill.readyAt is the walk's end: the response goes down the link and the TBU's TLBs hold the
+// entry from its arrival (a hit before then waits for it, as on a fill in flight).
+void SmmuCore::insertFill(TlbEntry& fill, Tbu& b, TlbIf* utlb) {
+  if (!b.down().instant()) {
+    fill.readyAt = b.down().send(fill.readyAt, b.stats().linkWait);
+    responseAt_ = fill.readyAt;
+    responseSent_ = true;
+  }
+  b.tlb().insert(fill);
   if (utlb) utlb->insert(fill);
   lastFill_ = fill;
   lastFillValid_ = true;
+  lastFillTbu_ = b.index();
 }
 
 TranslationResult SmmuCore::walkS2Only(const TranslationRequest& req, Tick now,
                                        TranslationResult r, const Ste& s,
-                                       const S2WalkConfig& s2cfg, TlbIf* utlb) {
+                                       const S2WalkConfig& s2cfg, Tbu& b, TlbIf* utlb) {
   const AccessAttrs acc = applyStreamOverrides(req.acc, s.privcfg, s.instcfg);
   ++stats_.walks;
   ++stats_.s2Walks;
@@ -985,7 +1044,7 @@ TranslationResult SmmuCore::walkS2Only(const TranslationRequest& req, Tick now,
   fill.stages = 2;
   fill.s2Record = s2cfg.record;
   fill.readyAt = now + r.latency;
-  fillTlbs(fill, w, utlb);
+  fillTlbs(fill, w, b, utlb);
   r.pa = w.pa;
   r.writable = w.attrs.s2Write;
   r.readable = w.attrs.s2Read;

@@ -1,5 +1,5 @@
-// One SMMU instance as pure logic: register frame, stream/CD fetch through a config cache, the
-// TBU TLB, the stage-1 walker, the command queue consumer and the event queue producer. Time is
+// One SMMU instance as pure logic: register frame, stream/CD fetch through a config cache, its
+// TBUs (smmu/Tbu.h: micro and main TLBs, each with its link to the TCU), the walkers, the command queue consumer and the event queue producer. Time is
 // explicit (Tick, picoseconds): every call returns what it cost, so the SystemC wrapper (Smmu)
 // only has to advance simulated time, and unit tests and `smmusim replay` run without a kernel.
 #pragma once
@@ -66,6 +66,7 @@ struct TranslationResult {
 #include "cache/InflightWalkTable.h"
 #include "cache/WalkCache.h"
 #include "mem/ResourcePool.h"
+#include "smmu/Tbu.h"
 #include "walk/ConfigFetch.h"
 
 namespace smmu {
@@ -94,6 +95,10 @@ struct SmmuStats {
   Tick walkJoinWait = 0;
   uint64_t s2WalkCacheHits = 0;   // stage-2 walks that resumed from a stage-2 walk-cache entry
   uint64_t contiguousFills = 0;   // TLB fills that cover a contiguous-hint span
+  // TCU: translation requests that arrived over the TBU links (the sum of the TBUs'
+  // linkRequests), and CMD_SYNC time spent waiting for the TBUs' acknowledgements.
+  uint64_t tbuRequests = 0;
+  Tick syncTbuWait = 0;
 };
 
 class SmmuCore {
@@ -114,8 +119,9 @@ class SmmuCore {
 
   // Command queue: true when enabled, not in error, and PROD != CONS.
   bool commandsPending() const;
-  // Consumes up to maxCommands commands; returns the time they took (memory + command_cycles).
-  Tick processCommands(unsigned maxCommands = ~0u);
+  // Consumes up to maxCommands commands starting at simulated time `now`; returns the time they
+  // took (memory + command_cycles + the TBUs' acknowledgement of a CMD_SYNC).
+  Tick processCommands(unsigned maxCommands = ~0u, Tick now = 0);
 
   // Translates one transaction at simulated time `now` (used for hits on in-flight fills).
   // Inline: the SystemC wrapper calls the hit path directly.
@@ -164,15 +170,29 @@ class SmmuCore {
   // The last walkGranted filled the main TLB with an entry that translates q's address too.
   bool lastFillCovers(const TranslationRequest& q) const {
     const TlbEntry& f = lastFill_;
-    return lastFillValid_ && f.sid == q.sid && f.ssv == q.ssv && (!q.ssv || f.ssid == q.ssid) &&
+    return lastFillValid_ && lastFillTbu_ == tbuIndexOf(q.port) && f.sid == q.sid && f.ssv == q.ssv && (!q.ssv || f.ssid == q.ssid) &&
            (q.iova >> f.pageShift) == (f.vaBase >> f.pageShift);
   }
-  // A TBU translation slot can be taken (see ResourcePool::available): false while every slot
-  // is held by a deferred miss.
-  bool translationSlotAvailable() const { return xlate_.available(); }
-  // When the earliest translation slot is free (0: a slot is free now, or slots are unlimited).
-  Tick translationSlotFreeAt() const {
-    return xlate_.limited() && xlate_.available() ? xlate_.earliestFree() : 0;
+  // A translation slot of the port's TBU can be taken (see ResourcePool::available): false
+  // while every slot is held by a deferred miss.
+  bool translationSlotAvailable(uint32_t port) const {
+    return tbus_[tbuIndexOf(port)]->xlateSlots().available();
+  }
+  // When the port's TBU's earliest translation slot is free (0: a slot is free now, or slots are
+  // unlimited).
+  Tick translationSlotFreeAt(uint32_t port) const {
+    const ResourcePool& x = tbus_[tbuIndexOf(port)]->xlateSlots();
+    return x.limited() && x.available() ? x.earliestFree() : 0;
+  }
+
+  // TBUs: config().tbus, or one ("tbu0") without them. A port (device) is wired to TBU 0 until
+  // setPortTbu() says otherwise.
+  size_t tbuCount() const { return tbus_.size(); }
+  Tbu& tbu(size_t i) { return *tbus_[i]; }
+  const Tbu& tbu(size_t i) const { return *tbus_[i]; }
+  void setPortTbu(uint32_t port, unsigned tbu);
+  unsigned tbuIndexOf(uint32_t port) const {
+    return port < portTbu_.size() ? portTbu_[port] : 0u;
   }
 
   // Records an event in the event queue (if enabled and not full). Returns true if written.
@@ -183,17 +203,20 @@ class SmmuCore {
   // the walker, translation-slot and lookup-slot pools. Caches, queues, the pools' busy servers
   // and every other timing state are kept, so the model behaves exactly as without the reset.
   void resetStats();
-  TlbIf& tlb() { return *tlb_; }
-  TlbIf* utlb(uint32_t port) { return port < utlbs_.size() ? utlbs_[port].get() : nullptr; }
+  // The main TLB of TBU 0, and the micro TLB of a port (in its TBU).
+  TlbIf& tlb() { return tbus_[0]->tlb(); }
+  TlbIf* utlb(uint32_t port) { return tbus_[tbuIndexOf(port)]->utlbIfAny(port); }
   const WalkCache& walkCache() const { return *walkCache_; }
   const WalkCache& s2WalkCache() const { return *s2WalkCache_; }
   const InflightWalkTable& inflightWalks() const { return inflight_; }
   const class IpaCache& ipaCache() const { return *ipaCache_; }
-  // TCU walker slots and TBU translation slots (waits, occupancy).
+  // TCU walker slots and a TBU's translation slots (waits, occupancy).
   const ResourcePool& walkerSlots() const { return ptw_; }
-  const ResourcePool& translationSlots() const { return xlate_; }
-  // Lookup slots of the main TLB, the config cache and the walk caches (lookup bandwidth).
-  const ResourcePool& tlbLookupSlots() const { return tlbPorts_; }
+  const ResourcePool& translationSlots(size_t tbu = 0) const { return tbus_[tbu]->xlateSlots(); }
+  // Lookup slots of a TBU's main TLB, the config cache and the walk caches (lookup bandwidth).
+  const ResourcePool& tlbLookupSlots(size_t tbu = 0) const {
+    return tbus_[tbu]->tlbLookupSlots();
+  }
   const ResourcePool& configLookupSlots() const { return configPorts_; }
   const ResourcePool& walkCacheLookupSlots() const { return walkCachePorts_; }
   ConfigCacheIf& configCache() { return *cc_; }
@@ -225,7 +248,7 @@ class SmmuCore {
                            Tick now, TranslationResult r, const ResourcePool::Grant& slot);
   // The micro TLB, then the main TLB: the entry hit (nullptr: a miss), the TLB that gave it
   // (from; nullptr: a TLB of another type than SetAssocTlb) and where it was served (by).
-  const TlbEntry* lookupMicroThenMain(uint32_t port, uint32_t sid, uint32_t ssid, bool ssv,
+  const TlbEntry* lookupMicroThenMain(Tbu& b, uint32_t port, uint32_t sid, uint32_t ssid, bool ssv,
                                       uint64_t va, Tick now, TranslationResult& r,
                                       const SetAssocTlb*& from, ServedBy& by);
   void checkHit(const TranslationRequest& req, const TlbEntry& e, const SetAssocTlb* from,
@@ -234,13 +257,18 @@ class SmmuCore {
                         Tick now, ServedBy by);
   TranslationResult walk(const TranslationRequest& req, Tick now, TranslationResult r);
   TranslationResult walkS2Only(const TranslationRequest& req, Tick now, TranslationResult r,
-                               const Ste& s, const struct S2WalkConfig& s2cfg, TlbIf* utlb);
-  SetAssocTlb* utlbFor(uint32_t port);
-  // A lookup in the main TLB; inlined, without the virtual call, when it is the default one
+                               const Ste& s, const struct S2WalkConfig& s2cfg, Tbu& b,
+                               TlbIf* utlb);
+  // A lookup in a TBU's main TLB; inlined, without the virtual call, when it is the default one
   // (the key's fields in registers: a key in memory only for the virtual call).
-  const TlbEntry* lookupTlb(uint32_t sid, uint32_t ssid, bool ssv, uint64_t va);
-  // Writes a walked translation to the main and micro TLBs (its contiguous span, if enabled).
-  void fillTlbs(TlbEntry& fill, const struct WalkResult& w, TlbIf* utlb);
+  const TlbEntry* lookupTlb(Tbu& b, uint32_t sid, uint32_t ssid, bool ssv, uint64_t va);
+  // Writes a walked translation to the TBU's main and micro TLBs (its contiguous span, if
+  // enabled), when the response reaches the TBU.
+  void fillTlbs(TlbEntry& fill, const struct WalkResult& w, Tbu& b, TlbIf* utlb);
+  Tbu& tbuOf(uint32_t port) { return *tbus_[tbuIndexOf(port)]; }
+  // CMD_SYNC: the time, from `at`, until every TBU has acknowledged (its SYNC comes down the
+  // link behind the invalidations sent before it, and its ack goes back up).
+  Tick syncTbus(Tick at);
   // A walk's stage-2 walk-cache hits (since s2HitsBefore) and its join of a walk in flight.
   void countWalkSharing(const struct WalkResult& w, uint64_t s2HitsBefore);
   template <class F>
@@ -248,21 +276,25 @@ class SmmuCore {
 
   SmmuConfig cfg_;
   PhysMemIf& mem_;
-  std::unique_ptr<TlbIf> tlb_;
-  SetAssocTlb* defaultTlb_ = nullptr;  // tlb_ when it is a SetAssocTlb (the hit path's fast call)
+  std::vector<std::unique_ptr<Tbu>> tbus_;
+  std::vector<unsigned> portTbu_;  // port -> TBU index (ports past its end: TBU 0)
   std::unique_ptr<ConfigCacheIf> cc_;
-  std::vector<std::unique_ptr<SetAssocTlb>> utlbs_;  // per port, created on first use
   std::unique_ptr<WalkCache> walkCache_;
   std::unique_ptr<WalkCache> s2WalkCache_;
   InflightWalkTable inflight_;
   std::unique_ptr<class IpaCache> ipaCache_;
   ResourcePool ptw_;    // TCU walker slots
-  ResourcePool xlate_;  // TBU translation slots
-  ResourcePool tlbPorts_, configPorts_, walkCachePorts_;  // lookup slots (bandwidth)
+  ResourcePool configPorts_, walkCachePorts_;  // lookup slots (bandwidth)
+  Tick cmdAt_ = 0;      // the command being executed: when (invalidations go down the links)
   DeferredMiss* deferTo_ = nullptr;  // translateOrDefer in progress: where a miss stops
   TlbEntry lastFill_;                // the main-TLB fill of the last walk (lastFillCovers)
   bool lastFillValid_ = false;
-  void insertFill(const TlbEntry& fill, TlbIf* utlb);
+  unsigned lastFillTbu_ = 0;         // the TBU it filled
+  // The walk's response arrives at its TBU (set by insertFill, which sends it; walkOn sends
+  // the response of a walk that filled nothing).
+  Tick responseAt_ = 0;
+  bool responseSent_ = false;
+  void insertFill(TlbEntry& fill, Tbu& b, TlbIf* utlb);
   // The entry of the last TLB hit that passed its permission check, with what it gave: the
   // same entry, unchanged (its TLB's changes() count is the same), gives the same output
   // address, level and permissions, and passes again with the access attributes it passed with
@@ -282,7 +314,6 @@ class SmmuCore {
   HitMemo hitMemo_;
   bool hitMemoOn_ = true;
   SmmuFeatures::Idr idr_{};
-  Tick utlbLookupPs_ = 0, tlbLookupPs_ = 0;  // the lookup latencies (cycles x clock period)
   SmmuStats stats_;
   uint64_t unknownRegs_ = 0;
 

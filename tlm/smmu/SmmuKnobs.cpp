@@ -217,6 +217,9 @@ std::vector<SmmuKnob> table() {
       knob("link_bytes_per_ns", K::Number, "bytes/ns",
            "bandwidth of the TBU-TCU link, bytes/ns (0 = unlimited)",
            member<double>(&C::linkBytesPerNs), finiteAtLeast(0)),
+      knob("link_latency_ns", K::Number, "ns",
+           "latency of the TBU-TCU link, each way, ns (0 = none)",
+           member<double>(&C::linkLatencyNs), finiteAtLeast(0)),
       knob("config_cache_entries", K::Count, "entries", "TCU config cache entries",
            member<unsigned>(&C::configCacheEntries), between(1, kMaxCacheEntries)),
       knob("config_cache_ways", K::Count, "ways", "TCU config cache ways (0 = fully associative)",
@@ -281,6 +284,10 @@ std::vector<SmmuKnob> table() {
   };
   // A preset describes an SMMU, not where it sits in a system.
   for (auto& k : t) k.preset = k.key != "name" && k.key != "reg_base";
+  // What a TBU holds (its TLBs, their lookups, its translation slots and its end of the link).
+  for (auto& k : t)
+    k.tbu = k.key.rfind("utlb_", 0) == 0 || k.key.rfind("tlb_", 0) == 0 ||
+            k.key == "tbu_xlate_slots" || k.key.rfind("link_", 0) == 0;
   return t;
 }
 
@@ -295,6 +302,15 @@ const SmmuKnob* findKnob(const std::string& key) {
   for (const auto& k : smmuKnobs())
     if (k.key == key) return &k;
   return nullptr;
+}
+
+SmmuConfig tbuConfig(const SmmuConfig& c, size_t index) {
+  SmmuConfig t = c;
+  t.tbus.clear();
+  if (index < c.tbus.size())
+    for (const auto& [key, value] : c.tbus[index].knobs)
+      if (const SmmuKnob* k = findKnob(key); k && k->tbu) k->set(t, value);
+  return t;
 }
 
 std::string numberText(double v) {

@@ -16,6 +16,7 @@
 #include <variant>
 #include <vector>
 
+#include "smmu/KnobValue.h"
 #include "smmu/SmmuConfig.h"
 
 namespace smmu {
@@ -37,15 +38,6 @@ enum class KnobKind : uint8_t {
   Levels,       // list of 3 counts [L0, L1, L2]               (std::array<unsigned, 3>)
 };
 
-struct GranuleSet {
-  bool k4 = false, k16 = false, k64 = false;
-  bool operator==(const GranuleSet& o) const { return k4 == o.k4 && k16 == o.k16 && k64 == o.k64; }
-  bool operator!=(const GranuleSet& o) const { return !(*this == o); }
-};
-
-using KnobValue = std::variant<std::string, uint64_t, unsigned, double, bool, ArbitrationPolicy,
-                               GranuleSet, std::array<unsigned, 3>>;
-
 // What is wrong with a value: an empty message when it is valid; `at` names the element of a
 // list ("[1]": smmus[0].walk_cache_entries[1]).
 struct KnobError {
@@ -64,6 +56,9 @@ struct SmmuKnob {
   std::function<bool(SmmuConfig&, const KnobValue&)> set;
   std::function<KnobError(const KnobValue&)> check;  // null: every value of the kind is valid
   bool preset = true;  // a preset sets it (every knob but name and reg_base)
+  // A TBU's own (smmus[].tbus[].KEY): its TLBs, lookup timing, translation slots and link.
+  // The SMMU's value is every TBU's default.
+  bool tbu = false;
 };
 
 // Every knob, in the order of the scenario's SMMU keys (the `preset` key, which is not part of
@@ -75,6 +70,9 @@ const SmmuKnob* findKnob(const std::string& key);
 std::string knobText(const SmmuKnob& k, const SmmuConfig& c);
 // `k`'s check applied to its value in `c` (an empty message when there is no check).
 KnobError checkKnob(const SmmuKnob& k, const SmmuConfig& c);
+// The configuration TBU `index` of `c` sees: `c` with that TBU's knobs (c.tbus[index]) set.
+// Without tbus (index 0 of none), `c` itself.
+SmmuConfig tbuConfig(const SmmuConfig& c, size_t index);
 // Shortest text that reads back as exactly `v` ("0.5", "1e-06").
 std::string numberText(double v);
 

@@ -1,0 +1,134 @@
+// A TBU (translation buffer unit) of an MMU-600/700-class SMMU: a micro TLB per device port and
+// one main TLB next to the devices, translation slots, and its end of the link (Arm's DTI) to
+// the TCU, which walks on its behalf. Pure C++ state owned by SmmuCore, which runs the hit path
+// through it and sends its misses over the link; the SystemC Smmu gives each device port the
+// TBU it is wired to.
+//
+// The link, each direction, carries one DTI message per flit (kFlitBytes: a 160-bit interface,
+// as the DTI_TBU_TRANS_REQ / TRANS_RESP / INV_REQ messages are; SYNC and the acknowledgements
+// are smaller but still take a flit): a message waits for a free flit slot
+// (link_bytes_per_ns; 0 = unlimited) and arrives link_latency_ns after it is sent. Requests and
+// acknowledgements go up (TBU -> TCU), responses, invalidations and syncs come down.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "arch/Types.h"
+#include "cache/Tlb.h"
+#include "cache/TlbIf.h"
+#include "mem/ResourcePool.h"
+#include "mem/SlotCalendar.h"
+#include "smmu/SmmuConfig.h"
+
+namespace smmu {
+
+namespace dti {
+inline constexpr unsigned kFlitBytes = 20;  // one 160-bit link beat carries one message
+}  // namespace dti
+
+// Counters of one TBU (the names are the ones stats.json uses).
+struct TbuStats {
+  uint64_t translations = 0;
+  uint64_t utlbHits = 0, tlbHits = 0;  // served by the micro TLB / by the main TLB
+  uint64_t misses = 0;                 // main-TLB misses (each sends a request to the TCU)
+  uint64_t linkRequests = 0;           // translation requests sent up the link
+  uint64_t linkResponses = 0;          // translation responses received
+  uint64_t linkInvalidations = 0;      // invalidation messages received (one per TLBI/CFGI)
+  uint64_t linkSyncs = 0;              // syncs received (and acknowledged)
+  Tick linkWait = 0;                   // time messages waited for a flit slot (both ways)
+};
+
+// One direction of the link.
+class LinkChannel {
+ public:
+  void configure(double latencyNs, double bytesPerNs);
+  // A message offered at `t`: its arrival at the other end. `wait` gains the time it waited
+  // for a flit slot.
+  Tick send(Tick t, Tick& wait) {
+    Tick start = t;
+    if (flits_.limited()) {
+      start = flits_.reserve(t);
+      wait += start - t;
+      start += flits_.slot();
+    }
+    return start + latencyPs_;
+  }
+  Tick latency() const { return latencyPs_; }
+  Tick flitTime() const { return flits_.limited() ? flits_.slot() : 0; }
+  bool instant() const { return latencyPs_ == 0 && !flits_.limited(); }
+
+ private:
+  Tick latencyPs_ = 0;
+  SlotCalendar flits_;
+};
+
+class Tbu {
+ public:
+  // cfg: the SMMU's configuration as this TBU sees it (tbuConfig). tlb: a main TLB to use (an
+  // RTL one, another policy); null builds the configured set-associative one. TBU 0 seeds its
+  // replacement as a single-TBU SMMU always did.
+  Tbu(std::string name, unsigned index, const SmmuConfig& cfg, std::unique_ptr<TlbIf> tlb);
+
+  const std::string& name() const { return name_; }
+  unsigned index() const { return index_; }
+  const SmmuConfig& config() const { return cfg_; }
+
+  TlbIf& tlb() { return *tlb_; }
+  // The main TLB when it is a SetAssocTlb (the hit path's direct call), else null.
+  SetAssocTlb* defaultTlb() const { return defaultTlb_; }
+  // The port's micro TLB (created on first use), or null without micro TLBs.
+  SetAssocTlb* utlbFor(uint32_t port) {
+    if (cfg_.utlbEntries == 0) return nullptr;
+    if (port < utlbs_.size() && utlbs_[port]) return utlbs_[port].get();
+    return makeUtlb(port);
+  }
+  SetAssocTlb* utlbIfAny(uint32_t port) const {
+    return port < utlbs_.size() ? utlbs_[port].get() : nullptr;
+  }
+  bool hasUtlbs() const { return cfg_.utlbEntries != 0; }
+  // An invalidation applied to the main TLB and every micro TLB: the entries removed.
+  template <class F>
+  unsigned forEachTlb(F f) {
+    unsigned n = f(*tlb_);
+    for (auto& u : utlbs_)
+      if (u) n += f(*u);
+    return n;
+  }
+
+  ResourcePool& xlateSlots() { return xlate_; }
+  const ResourcePool& xlateSlots() const { return xlate_; }
+  ResourcePool& tlbLookupSlots() { return tlbPorts_; }
+  const ResourcePool& tlbLookupSlots() const { return tlbPorts_; }
+  Tick utlbLookupPs() const { return utlbLookupPs_; }
+  Tick tlbLookupPs() const { return tlbLookupPs_; }
+
+  LinkChannel& up() { return up_; }
+  LinkChannel& down() { return down_; }
+
+  // Invalidations have come down the link since the last sync (the next CMD_SYNC waits for
+  // this TBU's acknowledgement).
+  bool invalidationsUnsynced = false;
+
+  TbuStats& stats() { return stats_; }
+  const TbuStats& stats() const { return stats_; }
+  void resetStats();
+
+ private:
+  SetAssocTlb* makeUtlb(uint32_t port);
+
+  std::string name_;
+  unsigned index_;
+  SmmuConfig cfg_;
+  std::unique_ptr<TlbIf> tlb_;
+  SetAssocTlb* defaultTlb_ = nullptr;
+  std::vector<std::unique_ptr<SetAssocTlb>> utlbs_;  // per port, created on first use
+  ResourcePool xlate_;     // translation slots
+  ResourcePool tlbPorts_;  // main TLB lookup slots
+  Tick utlbLookupPs_ = 0, tlbLookupPs_ = 0;
+  LinkChannel up_, down_;
+  TbuStats stats_;
+};
+
+}  // namespace smmu
