@@ -4,6 +4,7 @@
 #include <array>
 #include <cmath>
 #include <cstdio>
+#include <map>
 
 #include <fmt/format.h>
 
@@ -94,16 +95,19 @@ nlohmann::json makeStatsJson(const RunRecord& run) {
   // group by group), and in total.
   Tally all;
   std::vector<std::pair<std::string, Tally>> groups;
+  std::map<std::string, Tally> byTbu;  // "smmu\ntbu": the devices wired to that TBU
   nlohmann::json devs = nlohmann::json::array();
   for (const auto& d : run.devices) {
     const DeviceStats& s = *d.stats;
     all.add(s);
+    byTbu[d.smmu + "\n" + d.tbu].add(s);
     if (groups.empty() || groups.back().first != d.group) groups.emplace_back(d.group, Tally{});
     groups.back().second.add(s);
     nlohmann::json r;
     r["name"] = d.name;
     r["group"] = d.group;
     r["smmu"] = d.smmu;
+    if (!d.tbu.empty()) r["tbu"] = d.tbu;
     r["sid"] = d.sid;
     if (d.ssv) r["ssid"] = d.ssid;
     r["pattern"] = d.pattern;
@@ -243,6 +247,43 @@ nlohmann::json makeStatsJson(const RunRecord& run) {
       w["max_wait_ns"] = ns(m.slots->maxWait());
       r["translation_slots"] = std::move(w);
     }
+    // The TBUs, each with the latency of the devices wired to it, and the TCU they share. The
+    // TBUs' link_requests sum to the TCU's tbu_requests.
+    nlohmann::json tbus = nlohmann::json::array();
+    for (const Tbu* b : m.tbus) {
+      const TbuStats& x = b->stats();
+      nlohmann::json e;
+      e["name"] = b->name();
+      e["translations"] = x.translations;
+      e["utlb_hits"] = x.utlbHits;
+      e["tlb_hits"] = x.tlbHits;
+      e["misses"] = x.misses;
+      e["link_requests"] = x.linkRequests;
+      e["link_responses"] = x.linkResponses;
+      e["link_invalidations"] = x.linkInvalidations;
+      e["link_syncs"] = x.linkSyncs;
+      e["link_wait_ns"] = ns(x.linkWait);
+      const ResourcePool& sl = b->xlateSlots();
+      e["translation_slots"] = {{"waited", sl.jobsThatWaited()}, {"max_wait_ns", ns(sl.maxWait())}};
+      const auto it = byTbu.find(m.name + "\n" + b->name());
+      e["latency_ns"] = latencyJson(it != byTbu.end() ? it->second.latency : LatencyHistogram{});
+      tbus.push_back(std::move(e));
+    }
+    r["tbus"] = std::move(tbus);
+    nlohmann::json tcu;
+    tcu["tbu_requests"] = s.tbuRequests;
+    tcu["walks"] = s.walks;
+    tcu["config_lookups"] = s.configLookups;
+    tcu["config_hits"] = s.configHits;
+    tcu["walk_cache_hits"] = s.walkCacheHits;
+    tcu["s2_walk_cache_hits"] = s.s2WalkCacheHits;
+    if (m.walkers) {
+      tcu["walker_waits"] = m.walkers->jobsThatWaited();
+      tcu["walker_wait_ns_mean"] = round6(
+          m.walkers->jobs() ? ns(m.walkers->waitSum()) / double(m.walkers->jobs()) : 0.0);
+    }
+    tcu["sync_tbu_wait_ns"] = ns(s.syncTbuWait);
+    r["tcu"] = std::move(tcu);
     smmus.push_back(std::move(r));
   }
 

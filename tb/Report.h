@@ -18,6 +18,7 @@ struct DeviceRecord {
   std::string name;
   std::string group;
   std::string smmu;
+  std::string tbu;  // the SMMU's TBU the device is wired to
   std::string pattern;
   uint32_t sid = 0;
   bool ssv = false;
@@ -38,6 +39,8 @@ struct SmmuRecord {
   const WalkerArbitrationStats* arbitrationStats = nullptr;
   // Lookup slots by cache ("tlb", "config_cache", "walk_cache"); unlimited ones are skipped.
   std::vector<std::pair<std::string, const ResourcePool*>> lookupSlots;
+  // The SMMU's TBUs (name, counters, translation slots, main TLB lookup slots), in order.
+  std::vector<const Tbu*> tbus;
 };
 
 struct RunRecord {

@@ -849,7 +849,125 @@ Field<SmmuSpec> regBaseField(Field<SmmuSpec> f) {
   return f;
 }
 
-// Every knob of smmu/SmmuKnobs.h, and the preset, which is the spec's own, after the name.
+// ---- smmus[].tbus: a TBU is a name and the TBU knobs it sets itself ----
+// A TBU entry's keys are `name` and the TBU knobs (SmmuKnob::tbu), read and written with the
+// knob's own codec (through a scratch SmmuSpec) and kept as (key, value) in TbuSpec::knobs, in
+// the order read; a knob it does not set is the SMMU's.
+const Schema<SmmuSpec>& smmuSchema();
+const Field<SmmuSpec>& knobFieldOf(const std::string& key) {
+  const Field<SmmuSpec>* f = findField(smmuSchema(), key);
+  if (!f) throw std::logic_error("no knob " + key);
+  return *f;
+}
+std::vector<std::string> tbuKeys() {
+  std::vector<std::string> keys{"name"};
+  for (const auto& k : smmuKnobs())
+    if (k.tbu) keys.push_back(k.key);
+  return keys;
+}
+void readTbu(TbuSpec& t, const YAML::Node& n, const Ctx& c) {
+  c.note(n.Mark());
+  if (n.IsNull()) return;
+  if (!n.IsMap()) fail(c.path, "expected a map of keys, got a " + kindName(n), n.Mark());
+  for (auto it = n.begin(); it != n.end(); ++it) {
+    const YAML::Node k = it->first, v = it->second;
+    if (!k.IsScalar()) fail(c.path, "expected a key, got a " + kindName(k), k.Mark());
+    const std::string key = k.Scalar();
+    const Ctx cc = c.child(key);
+    cc.note(v.IsNull() || v.Mark().is_null() ? k.Mark() : v.Mark());
+    if (key == "name") {
+      t.name = trim(scalarText(v, cc, "a name"));
+      continue;
+    }
+    const SmmuKnob* knob = findKnob(key);
+    if (!knob || !knob->tbu) {
+      const auto keys = tbuKeys();
+      std::string m = "unknown key '" + key + "'";
+      if (knob) m += " (an SMMU key: it is the TCU's or the whole SMMU's, not a TBU's)";
+      fail(cc.path, m + " (valid keys: " + joinNames(keys) + ")", k.Mark());
+    }
+    SmmuSpec scratch;
+    knobFieldOf(key).read(scratch, v, cc);
+    KnobValue value = knob->get(scratch.config);
+    auto same = std::find_if(t.knobs.begin(), t.knobs.end(),
+                             [&](const auto& kv) { return kv.first == key; });
+    if (same != t.knobs.end()) same->second = std::move(value);  // (an override)
+    else t.knobs.emplace_back(key, std::move(value));
+  }
+}
+void emitTbu(YAML::Emitter& e, const TbuSpec& t) {
+  e << YAML::BeginMap << YAML::Key << "name" << YAML::Value << t.name;
+  for (const auto& [key, value] : t.knobs) {
+    SmmuSpec scratch;
+    findKnob(key)->set(scratch.config, value);
+    e << YAML::Key << key << YAML::Value;
+    knobFieldOf(key).emit(e, scratch);
+  }
+  e << YAML::EndMap;
+}
+Field<SmmuSpec> tbusField() {
+  Field<SmmuSpec> f;
+  f.key = "tbus";
+  f.kind = "list of maps";
+  f.doc = "the TBUs (micro TLBs per device port, one main TLB, a link to the TCU); each: name "
+          "and any TBU key (utlb_*, tlb_*, tbu_xlate_slots, link_*), the SMMU's where not "
+          "given; [] or absent: one TBU, tbu0, with the SMMU's keys";
+  auto readList = [](SmmuSpec& s, const YAML::Node& n, const Ctx& c) {
+    if (!n.IsSequence()) fail(c.path, "expected a list, got a " + kindName(n), n.Mark());
+    std::vector<TbuSpec> tbus(n.size());
+    for (size_t i = 0; i < n.size(); ++i) {
+      tbus[i].name = "tbu" + std::to_string(i);
+      readTbu(tbus[i], n[i], c.element(i));
+    }
+    s.config.tbus = std::move(tbus);
+  };
+  f.read = readList;
+  f.emit = [](YAML::Emitter& e, const SmmuSpec& s) {
+    e << YAML::BeginSeq;
+    for (const auto& t : s.config.tbus) {
+      e << YAML::Flow;
+      emitTbu(e, t);
+    }
+    e << YAML::EndSeq;
+  };
+  f.descend = [readList](SmmuSpec& s, const Path& toks, size_t pos, const YAML::Node& v,
+                         const Ctx& c) {
+    const PathTok& t = toks[pos];
+    auto& items = s.config.tbus;
+    if (!t.hasIndex) {
+      if (pos + 1 != toks.size()) fail(c.path, "is a list: select an element, e.g. tbus[0]");
+      return readList(s, v, c);
+    }
+    size_t idx = items.size();
+    uint64_t num = 0;
+    std::string err;
+    if (parseUnsigned(t.index, false, num, err)) {
+      if (num >= items.size())
+        fail(c.path, "index " + t.index + " out of range (" + std::to_string(items.size()) +
+                         " elements)");
+      idx = size_t(num);
+    } else {
+      for (size_t i = 0; i < items.size(); ++i)
+        if (items[i].name == t.index) idx = i;
+      if (idx == items.size()) fail(c.path, "no element named '" + t.index + "'");
+    }
+    const Ctx ec{c.path + "[" + std::to_string(idx) + "]", c.marks};
+    if (pos + 1 == toks.size()) return readTbu(items[idx], v, ec);  // overlay
+    if (pos + 2 != toks.size()) fail(ec.child(toks[pos + 1].key).path, "is a value, not a map");
+    YAML::Node one(YAML::NodeType::Map);
+    one[toks[pos + 1].key] = v;
+    readTbu(items[idx], one, ec);
+  };
+  f.nestedReference = [](std::string& out, const std::string& path) {
+    out += path + "[].name  (string, default tbuN)  the TBU's name, unique in its SMMU\n";
+    for (const auto& k : smmuKnobs())
+      if (k.tbu) out += path + "[]." + k.key + "  (as the SMMU's key)  " + k.doc + "\n";
+  };
+  return f;
+}
+
+// Every knob of smmu/SmmuKnobs.h, the preset, which is the spec's own, after the name, and the
+// TBUs at the end.
 const Schema<SmmuSpec>& smmuSchema() {
   static const Schema<SmmuSpec> s = [] {
     Schema<SmmuSpec> fields;
@@ -857,6 +975,7 @@ const Schema<SmmuSpec>& smmuSchema() {
       fields.push_back(k.key == "reg_base" ? regBaseField(knobField(k)) : knobField(k));
       if (k.key == "name") fields.push_back(presetField());
     }
+    fields.push_back(tbusField());
     return fields;
   }();
   return s;
@@ -868,6 +987,8 @@ const Schema<DeviceGroup>& deviceSchema() {
       scalar("name", &D::name, stringCodec(), "unique group name (letters, digits, _ -)"),
       scalar("count", &D::count, intCodec<uint32_t>(IntStyle::Decimal), "devices in the group"),
       scalar("smmu", &D::smmu, stringCodec(true), "name of the SMMU (empty: the first)"),
+      scalar("tbu", &D::tbu, stringCodec(true),
+             "name of the SMMU's TBU the devices are wired to (empty: its first)"),
       scalar("sid_base", &D::sidBase, optionalCodec("auto"),
              "StreamID of the first device; auto: after the previous groups on the SMMU"),
       scalar("ssid", &D::ssid, optionalCodec("none"),
@@ -957,8 +1078,9 @@ void validateSmmu(const SmmuSpec& spec, const std::string& p) {
   // The geometry rules of tlm/cache (CacheGeometry::make, makeReplacementPolicy); entry counts
   // and policy names are the knobs' own checks.
   auto isPow2 = [](unsigned v) { return v && !(v & (v - 1)); };
-  auto geometry = [&](unsigned entries, unsigned ways, const std::string& policy,
-                      const std::string& w, const std::string& pk, const std::string& of) {
+  auto geometryAt = [&](const std::string& p, unsigned entries, unsigned ways,
+                        const std::string& policy, const std::string& w, const std::string& pk,
+                        const std::string& of) {
     if (ways > entries || (ways && entries % ways))
       fail(p + "." + w, std::to_string(ways) + " ways do not divide " + std::to_string(entries) +
                             " entries" + of + " (0 = fully associative)");
@@ -970,6 +1092,10 @@ void validateSmmu(const SmmuSpec& spec, const std::string& p) {
     if (policy == "plru" && !isPow2(w2))
       fail(p + "." + pk, "plru needs a power-of-two number of ways (" + std::to_string(w2) +
                              " ways" + of + ")");
+  };
+  auto geometry = [&](unsigned entries, unsigned ways, const std::string& policy,
+                      const std::string& w, const std::string& pk, const std::string& of) {
+    geometryAt(p, entries, ways, policy, w, pk, of);
   };
   if (m.utlbEntries)
     geometry(m.utlbEntries, m.utlbWays, m.utlbPolicy, "utlb_ways", "utlb_policy", "");
@@ -989,6 +1115,32 @@ void validateSmmu(const SmmuSpec& spec, const std::string& p) {
   // The IPA cache: tlm/cache's geometry, LRU replacement (IpaCache).
   if (m.ipaCacheEntries)
     geometry(m.ipaCacheEntries, m.ipaCacheWays, "lru", "ipa_cache_ways", "ipa_cache_ways", "");
+  // Each TBU: its name, and its TLBs as it sees them (its own keys over the SMMU's).
+  for (size_t i = 0; i < m.tbus.size(); ++i) {
+    const std::string tp = p + ".tbus[" + std::to_string(i) + "]";
+    const std::string& name = m.tbus[i].name;
+    if (!validName(name))
+      fail(tp + ".name", "'" + name + "' is not a valid name (letters, digits, '_', '-')");
+    for (size_t j = 0; j < i; ++j)
+      if (m.tbus[j].name == name)
+        fail(tp + ".name", "duplicate TBU name '" + name + "' (also tbus[" + std::to_string(j) +
+                               "])");
+    const SmmuConfig t = tbuConfig(m, i);
+    for (const auto& k : smmuKnobs())
+      if (k.tbu)
+        if (const KnobError e = checkKnob(k, t); !e.message.empty())
+          fail(tp + "." + k.key + e.at, e.message);
+    if (t.utlbEntries)
+      geometryAt(tp, t.utlbEntries, t.utlbWays, t.utlbPolicy, "utlb_ways", "utlb_policy", "");
+    geometryAt(tp, t.tlbEntries, t.tlbWays, t.tlbPolicy, "tlb_ways", "tlb_policy", "");
+  }
+}
+
+std::vector<std::string> tbuNamesOf(const SmmuConfig& m) {
+  std::vector<std::string> names;
+  for (const auto& t : m.tbus) names.push_back(t.name);
+  if (names.empty()) names.push_back("tbu0");
+  return names;
 }
 
 void pageSizesOf(Granule g, std::vector<uint64_t>& out) {
@@ -1103,6 +1255,12 @@ void validateImpl(const Scenario& s) {
     }
     const SmmuSpec& spec = s.smmus[mi];
     const SmmuConfig& m = spec.config;
+    if (!g.tbu.empty()) {
+      const auto tbus = tbuNamesOf(m);
+      if (std::find(tbus.begin(), tbus.end(), g.tbu) == tbus.end())
+        fail(p + ".tbu", "no TBU named '" + g.tbu + "' in SMMU '" + m.name + "' (TBUs: " +
+                             joinNames(tbus) + ")");
+    }
     const auto& names = trafficPatternNames();
     if (std::find(names.begin(), names.end(), g.pattern) == names.end())
       fail(p + ".pattern",
@@ -1443,6 +1601,14 @@ size_t smmuIndexOf(const Scenario& s, const DeviceGroup& g) {
   for (size_t i = 0; i < s.smmus.size(); ++i)
     if (s.smmus[i].config.name == g.smmu) return i;
   throw ScenarioError("", 0, 0, "", "no SMMU named '" + g.smmu + "'");
+}
+
+unsigned tbuIndexOf(const Scenario& s, const DeviceGroup& g) {
+  if (g.tbu.empty()) return 0;
+  const auto tbus = tbuNamesOf(s.smmus[smmuIndexOf(s, g)].config);
+  for (size_t i = 0; i < tbus.size(); ++i)
+    if (tbus[i] == g.tbu) return unsigned(i);
+  throw ScenarioError("", 0, 0, "", "no TBU named '" + g.tbu + "'");
 }
 
 std::vector<uint32_t> resolvedSidBases(const Scenario& s) {

@@ -148,6 +148,7 @@ struct DeviceGroup {
   std::string name = "dev";
   uint32_t count = 1;
   std::string smmu;                    // "" = the first SMMU
+  std::string tbu;                     // the SMMU's TBU, by name ("" = its first)
   std::optional<uint32_t> sidBase;     // sid_base; nullopt = auto
   std::optional<uint32_t> ssid;        // nullopt = no substream (SSV = 0)
   std::string pattern = "sequential";  // one of trafficPatternNames()
@@ -236,6 +237,8 @@ std::string presetToYaml(const std::string& name);
 // ---- derived values (on a validated scenario) ----
 // Index into s.smmus of the group's SMMU (the first for an empty name); throws if unknown.
 size_t smmuIndexOf(const Scenario& s, const DeviceGroup& g);
+// The index of the group's TBU in its SMMU (0 for tbu "" or an SMMU without tbus).
+unsigned tbuIndexOf(const Scenario& s, const DeviceGroup& g);
 // The first StreamID of every group (auto ones resolved), indexed like s.devices.
 std::vector<uint32_t> resolvedSidBases(const Scenario& s);
 // Traffic seed of device `index` of group `group`: derived from the scenario seed, the group's

@@ -58,9 +58,11 @@ System::System(sc_core::sc_module_name name, const Scenario& s, const std::strin
 
   const auto sidBases = resolvedSidBases(s);
   traceStreams_.resize(s.devices.size());
+  std::vector<uint32_t> nextPort(smmus_.size(), 0);  // dmaIn binding index = TBU port
   for (size_t g = 0; g < s.devices.size(); ++g) {
     const DeviceGroup& grp = s.devices[g];
     const size_t si = smmuIndexOf(s, grp);
+    const unsigned tbu = tbuIndexOf(s, grp);
     std::shared_ptr<const std::vector<TraceRow>> trace;
     if (!grp.trace.empty()) {
       auto rows = std::make_shared<std::vector<TraceRow>>(loadTrace(tracePathFor(s, g)));
@@ -94,10 +96,12 @@ System::System(sc_core::sc_module_name name, const Scenario& s, const std::strin
       auto dev = std::make_unique<Device>(dname.c_str(), p,
                                           makeTrafficPattern(trafficSpecFor(s, g, k)), start_);
       dev->socket.bind(smmus_[si]->dmaIn);
+      smmus_[si]->core().setPortTbu(nextPort[si]++, tbu);
       DeviceRecord rec;
       rec.name = dname;
       rec.group = grp.name;
       rec.smmu = s.smmus[si].config.name;
+      rec.tbu = smmus_[si]->core().tbu(tbu).name();
       rec.pattern = grp.pattern;
       rec.sid = p.sid;
       rec.ssv = p.ssv;
@@ -217,6 +221,8 @@ RunRecord System::record() const {
                      {"config_cache", &smmus_[i]->core().configLookupSlots()},
                      {"walk_cache", &smmus_[i]->core().walkCacheLookupSlots()}};
     m.walkerCount = smmus_[i]->config().ptwSlots;
+    for (size_t b = 0; b < smmus_[i]->core().tbuCount(); ++b)
+      m.tbus.push_back(&smmus_[i]->core().tbu(b));
     m.arbitration = smmus_[i]->config().ptwArbitration;
     if (smmus_[i]->arbitratedWalkers()) m.arbitrationStats = &smmus_[i]->arbitrationStats();
     r.smmus.push_back(m);

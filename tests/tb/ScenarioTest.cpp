@@ -282,7 +282,7 @@ TEST(ScenarioErrors, UnknownValuesAndKeys) {
             "(expected sequential, strided, random, zipf)");
   EXPECT_EQ(parseError("devices:\n  - name: a\n    patern: zipf\n"),
             "t.yaml:3:5: devices[0]: unknown key 'patern', did you mean 'pattern'? (valid keys: "
-            "name, count, smmu, sid_base, ssid, pattern, footprint_bytes, access_bytes, "
+            "name, count, smmu, tbu, sid_base, ssid, pattern, footprint_bytes, access_bytes, "
             "stride_bytes, zipf_s, write_fraction, outstanding, qos, transactions, think_ns, "
             "page_size, granule, iova_base, trace)");
   EXPECT_EQ(parseError("foo: 1\n"),
@@ -578,7 +578,7 @@ TEST(ScenarioOverride, ErrorsLeaveTheScenarioUnchanged) {
             "override 'devices[zzz].count=1': devices: no element named 'zzz'");
   EXPECT_EQ(overrideError(s, "devices[0].bogus=1"),
             "override 'devices[0].bogus=1': devices[0]: unknown key 'bogus' (valid keys: name, "
-            "count, smmu, sid_base, ssid, pattern, footprint_bytes, access_bytes, stride_bytes, "
+            "count, smmu, tbu, sid_base, ssid, pattern, footprint_bytes, access_bytes, stride_bytes, "
             "zipf_s, write_fraction, outstanding, qos, transactions, think_ns, page_size, granule, "
             "iova_base, trace)");
   EXPECT_EQ(overrideError(s, "devices.count=1"),
