@@ -225,26 +225,47 @@ nlohmann::json makeStatsJson(const RunRecord& run) {
       }
       r["walkers"] = std::move(w);
     }
-    // Lookup bandwidth of the shared caches, where it is bounded.
+    // Lookup bandwidth of the shared caches, where it is bounded: the main TLBs' over every
+    // TBU (summed, occupancy over all their slots), the TCU's caches'.
+    std::vector<std::pair<std::string, std::vector<const ResourcePool*>>> pools;
+    pools.emplace_back("tlb", std::vector<const ResourcePool*>{});
+    for (const Tbu* b : m.tbus) pools.back().second.push_back(&b->tlbLookupSlots());
+    for (const auto& [name, pool] : m.lookupSlots) pools.emplace_back(name, std::vector{pool});
     nlohmann::json lk;
-    for (const auto& [name, pool] : m.lookupSlots) {
-      if (!pool || !pool->limited()) continue;
+    for (const auto& [name, list] : pools) {
+      uint64_t jobs = 0, waited = 0, servers = 0;
+      Tick waitSum = 0, maxWait = 0, busy = 0;
+      for (const ResourcePool* pool : list) {
+        if (!pool || !pool->limited()) continue;
+        jobs += pool->jobs();
+        waited += pool->jobsThatWaited();
+        waitSum += pool->waitSum();
+        maxWait = std::max(maxWait, pool->maxWait());
+        busy += pool->busySum();
+        servers += pool->servers();
+      }
+      if (!servers) continue;
       nlohmann::json w;
-      w["lookups"] = pool->jobs();
-      w["waited"] = pool->jobsThatWaited();
-      w["mean_wait_ns"] =
-          round6(pool->jobs() ? ns(pool->waitSum()) / double(pool->jobs()) : 0.0);
-      w["max_wait_ns"] = ns(pool->maxWait());
-      w["occupancy"] =
-          round6(window > 0 ? ns(pool->busySum()) / window / double(pool->servers()) : 0.0);
+      w["lookups"] = jobs;
+      w["waited"] = waited;
+      w["mean_wait_ns"] = round6(jobs ? ns(waitSum) / double(jobs) : 0.0);
+      w["max_wait_ns"] = ns(maxWait);
+      w["occupancy"] = round6(window > 0 ? ns(busy) / window / double(servers) : 0.0);
       lk[name] = std::move(w);
     }
     if (!lk.empty()) r["lookup_slots"] = std::move(lk);
-    if (m.slots) {
+    if (!m.tbus.empty()) {  // the TBUs' translation slots, together
+      uint64_t jobs = 0, waited = 0;
+      Tick maxWait = 0;
+      for (const Tbu* b : m.tbus) {
+        jobs += b->xlateSlots().jobs();
+        waited += b->xlateSlots().jobsThatWaited();
+        maxWait = std::max(maxWait, b->xlateSlots().maxWait());
+      }
       nlohmann::json w;
-      w["translations"] = m.slots->jobs();
-      w["waited"] = m.slots->jobsThatWaited();
-      w["max_wait_ns"] = ns(m.slots->maxWait());
+      w["translations"] = jobs;
+      w["waited"] = waited;
+      w["max_wait_ns"] = ns(maxWait);
       r["translation_slots"] = std::move(w);
     }
     // The TBUs, each with the latency of the devices wired to it, and the TCU they share. The
@@ -265,6 +286,9 @@ nlohmann::json makeStatsJson(const RunRecord& run) {
       e["link_wait_ns"] = ns(x.linkWait);
       const ResourcePool& sl = b->xlateSlots();
       e["translation_slots"] = {{"waited", sl.jobsThatWaited()}, {"max_wait_ns", ns(sl.maxWait())}};
+      if (const ResourcePool& lp = b->tlbLookupSlots(); lp.limited())
+        e["tlb_lookup_slots"] = {{"waited", lp.jobsThatWaited()},
+                                 {"max_wait_ns", ns(lp.maxWait())}};
       const auto it = byTbu.find(m.name + "\n" + b->name());
       e["latency_ns"] = latencyJson(it != byTbu.end() ? it->second.latency : LatencyHistogram{});
       tbus.push_back(std::move(e));

@@ -32,12 +32,12 @@ struct SmmuRecord {
   uint64_t tableBytes = 0;     // translation tables the host built for this instance
   uint64_t hostCommands = 0;   // commands the host agent issued
   const ResourcePool* walkers = nullptr;  // TCU walker slots
-  const ResourcePool* slots = nullptr;    // TBU translation slots
   unsigned walkerCount = 0;               // ptw_slots (0 = unlimited)
   ArbitrationPolicy arbitration = ArbitrationPolicy::Fifo;  // ptw_arbitration
   // The arbiter's counters when misses wait for walkers in the timing path (non-fifo policies).
   const WalkerArbitrationStats* arbitrationStats = nullptr;
-  // Lookup slots by cache ("tlb", "config_cache", "walk_cache"); unlimited ones are skipped.
+  // Lookup slots of the TCU's caches ("config_cache", "walk_cache"); unlimited ones are
+  // skipped. The main TLBs' ("tlb") and the translation slots are the TBUs' (tbus), summed.
   std::vector<std::pair<std::string, const ResourcePool*>> lookupSlots;
   // The SMMU's TBUs (name, counters, translation slots, main TLB lookup slots), in order.
   std::vector<const Tbu*> tbus;

@@ -216,9 +216,7 @@ RunRecord System::record() const {
     m.tableBytes = tableBytes_[i];
     m.hostCommands = drivers_[i]->stats().commandsIssued;
     m.walkers = &smmus_[i]->core().walkerSlots();
-    m.slots = &smmus_[i]->core().translationSlots();
-    m.lookupSlots = {{"tlb", &smmus_[i]->core().tlbLookupSlots()},
-                     {"config_cache", &smmus_[i]->core().configLookupSlots()},
+    m.lookupSlots = {{"config_cache", &smmus_[i]->core().configLookupSlots()},
                      {"walk_cache", &smmus_[i]->core().walkCacheLookupSlots()}};
     m.walkerCount = smmus_[i]->config().ptwSlots;
     for (size_t b = 0; b < smmus_[i]->core().tbuCount(); ++b)
