@@ -62,10 +62,10 @@ AccessAttrs applyStreamOverrides(AccessAttrs a, uint8_t privcfg, uint8_t instcfg
 // still in flight.
 __attribute__((always_inline)) inline void applyHitTiming(const TlbEntry& e, TranslationResult& r,
                                                           Tick now, ServedBy by,
-                                                          SmmuStats& stats) {
+                                                          TbuStats& stats) {
   r.servedBy = by;
   if (waitUntil(e.readyAt, now, r.latency)) {  // the fill is still in flight: wait for its walk
-    ++stats.tlbHitsUnderFill;
+    ++stats.hitsUnderFill;
     r.servedBy = ServedBy::Coalesced;
   }
 }
@@ -136,6 +136,7 @@ SmmuCore::SmmuCore(const SmmuConfig& cfg, PhysMemIf& mem, std::unique_ptr<TlbIf>
     tbus_.push_back(std::make_unique<Tbu>(std::move(name), unsigned(i), tbuConfig(cfg_, i),
                                           i == 0 ? std::move(tlb) : nullptr));
   }
+  if (tbus_.size() == 1) soleTbu_ = tbus_[0].get();
   if (!cc_)
     cc_ = std::make_unique<SetAssocConfigCache>(cfg_.configCacheEntries, cfg_.configCacheWays,
                                                 cfg_.configCachePolicy, cfg_.seed);
@@ -227,6 +228,24 @@ Tick SmmuCore::syncTbus(Tick at) {
 }
 
 SmmuCore::~SmmuCore() = default;
+
+// The TBUs' counters of the hit path, added up into the SMMU's (kept in the TBUs: one increment
+// per event, as before there were TBUs).
+void SmmuCore::foldTbuStats() const {
+  SmmuStats& s = stats_;
+  s.translations = s.utlbLookups = s.utlbHits = s.tlbLookups = s.tlbHits = s.tlbMisses = 0;
+  s.tlbHitsUnderFill = 0;
+  for (const auto& b : tbus_) {
+    const TbuStats& x = b->stats();
+    s.translations += x.translations;
+    s.utlbLookups += x.utlbLookups;
+    s.utlbHits += x.utlbHits;
+    s.tlbLookups += x.tlbLookups;
+    s.tlbHits += x.tlbHits;
+    s.tlbMisses += x.misses;
+    s.tlbHitsUnderFill += x.hitsUnderFill;
+  }
+}
 
 void SmmuCore::resetStats() {
   stats_ = SmmuStats{};
@@ -596,6 +615,7 @@ __attribute__((noinline)) TranslationResult SmmuCore::translateWithoutSsid(
 // SMMU disabled: global bypass attributes decide (no translation, no event).
 __attribute__((noinline)) TranslationResult SmmuCore::translateDisabled(
     const TranslationRequest& req) {
+  ++tbuOf(req.port).stats().translations;
   TranslationResult r;
   if (gbpa_ & reg::GBPA_ABORT) {
     ++stats_.aborted;
@@ -636,9 +656,8 @@ __attribute__((noinline)) TranslationResult SmmuCore::translateEnabled(
   ServedBy by = ServedBy::Tlb;
   if (!b.hasUtlbs()) {
     lookupThrough(b.tlbLookupSlots(), now, r.latency, b.tlbLookupPs());
-    ++stats_.tlbLookups;
+    ++b.stats().tlbLookups;
     if ((e = lookupTlb(b, sid, ssid, ssv, va))) {
-      ++stats_.tlbHits;
       ++b.stats().tlbHits;
       from = b.defaultTlb();
     }
@@ -646,7 +665,7 @@ __attribute__((noinline)) TranslationResult SmmuCore::translateEnabled(
     e = lookupMicroThenMain(b, req.port, sid, ssid, ssv, va, now, r, from, by);
   }
   if (e) [[likely]] {
-    applyHitTiming(*e, r, now, by, stats_);
+    applyHitTiming(*e, r, now, by, b.stats());
     // The entry of the memo, unchanged, with attributes it passed with: the same translation.
     const HitMemo& m = hitMemo_;
     const unsigned acc = accBits(req.acc);
@@ -675,19 +694,17 @@ __attribute__((noinline)) const TlbEntry* SmmuCore::lookupMicroThenMain(
     TranslationResult& r, const SetAssocTlb*& from, ServedBy& by) {
   SetAssocTlb* utlb = b.utlbFor(port);
   r.latency += b.utlbLookupPs();
-  ++stats_.utlbLookups;
+  ++b.stats().utlbLookups;
   if (const TlbEntry* e = utlb->find(TlbLookupKey{sid, ssid, ssv, va})) {
-    ++stats_.utlbHits;
     ++b.stats().utlbHits;
     by = ServedBy::Utlb;
     from = utlb;
     return e;
   }
   lookupThrough(b.tlbLookupSlots(), now, r.latency, b.tlbLookupPs());
-  ++stats_.tlbLookups;
+  ++b.stats().tlbLookups;
   const TlbEntry* e = lookupTlb(b, sid, ssid, ssv, va);
   if (e) {
-    ++stats_.tlbHits;
     ++b.stats().tlbHits;
     from = b.defaultTlb();
     utlb->insert(*e);
@@ -717,7 +734,6 @@ __attribute__((noinline)) void SmmuCore::checkHit(const TranslationRequest& req,
 __attribute__((noinline)) TranslationResult SmmuCore::miss(const TranslationRequest& req, Tick now,
                                                            TranslationResult r,
                                                            const ResourcePool::Grant& slot) {
-  ++stats_.tlbMisses;
   r.latency += Tick(cfg_.timing.walkerIssueCycles) * cfg_.timing.clockPeriodPs;
   // The request goes up the TBU's link to the TCU.
   Tbu& b = tbuOf(req.port);
@@ -762,21 +778,17 @@ bool SmmuCore::serveFromFill(const DeferredMiss& d, Tick at, TranslationResult& 
   TranslationResult r = d.r;
   r.latency = at - d.now;
   lookupThrough(b.tlbLookupSlots(), d.now, r.latency, b.tlbLookupPs());
-  if (e->readyAt <= d.now + r.latency) ++stats_.tlbHitsUnderFill;
+  if (e->readyAt <= d.now + r.latency) ++b.stats().hitsUnderFill;
   // Counted where it would have hit had the fill been there at its lookup: the port's micro
   // TLB when the walk came through the same port (its fill is there too), else the main TLB.
   SetAssocTlb* utlb = b.utlbFor(req.port);
-  --stats_.tlbMisses;
   --b.stats().misses;
-  // (The request it had sent up the link is answered by the fill it waited for.)
-  --b.stats().linkRequests;
-  --stats_.tbuRequests;
+  // Its request did cross the link (and stays counted, at both ends); its answer is the fill.
+  ++b.stats().linkResponses;
   if (utlb && utlb->find(TlbLookupKey{req.sid, req.ssid, req.ssv, req.iova})) {
-    --stats_.tlbLookups;
-    ++stats_.utlbHits;
+    --b.stats().tlbLookups;
     ++b.stats().utlbHits;
   } else {
-    ++stats_.tlbHits;
     ++b.stats().tlbHits;
     if (utlb) utlb->insert(*e);
   }
@@ -793,7 +805,7 @@ TranslationResult SmmuCore::walkGranted(const DeferredMiss& d, Tick grant) {
 
 TranslationResult SmmuCore::hit(const TranslationRequest& req, const TlbEntry& e,
                                 TranslationResult r, Tick now, ServedBy by) {
-  applyHitTiming(e, r, now, by, stats_);
+  applyHitTiming(e, r, now, by, tbuOf(req.port).stats());
   bool s2 = false;
   const EventId perm = applyHitEntry(req, e, r, stats_, s2);
   if (perm == EventId::None) return r;

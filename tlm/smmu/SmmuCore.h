@@ -131,7 +131,6 @@ class SmmuCore {
     // does not build the copy).
     if (req.ssid != 0 && !req.ssv) [[unlikely]]
       return translateWithoutSsid(req, now);
-    ++stats_.translations;
     // Each path builds its result in place, in the caller's return slot (a call returning a
     // prvalue): no copy of the struct right after its fields were written.
     if (!(cr0_ & reg::CR0_SMMUEN)) [[unlikely]]
@@ -198,7 +197,12 @@ class SmmuCore {
   // Records an event in the event queue (if enabled and not full). Returns true if written.
   bool recordEvent(const EventRecord& r, Tick* lat = nullptr);
 
-  const SmmuStats& stats() const { return stats_; }
+  // translations and the TLB counters are the TBUs', added up on each call: a reference kept
+  // from an earlier call shows them as of that call.
+  const SmmuStats& stats() const {
+    foldTbuStats();
+    return stats_;
+  }
   // Starts the statistics afresh (a statistics window opens): zeroes stats() and the counters of
   // the walker, translation-slot and lookup-slot pools. Caches, queues, the pools' busy servers
   // and every other timing state are kept, so the model behaves exactly as without the reset.
@@ -265,7 +269,8 @@ class SmmuCore {
   // Writes a walked translation to the TBU's main and micro TLBs (its contiguous span, if
   // enabled), when the response reaches the TBU.
   void fillTlbs(TlbEntry& fill, const struct WalkResult& w, Tbu& b, TlbIf* utlb);
-  Tbu& tbuOf(uint32_t port) { return *tbus_[tbuIndexOf(port)]; }
+  // (One TBU, the usual case: no table to look up on the hit path.)
+  Tbu& tbuOf(uint32_t port) { return soleTbu_ ? *soleTbu_ : *tbus_[tbuIndexOf(port)]; }
   // CMD_SYNC: the time, from `at`, until every TBU has acknowledged (its SYNC comes down the
   // link behind the invalidations sent before it, and its ack goes back up).
   Tick syncTbus(Tick at);
@@ -277,6 +282,7 @@ class SmmuCore {
   SmmuConfig cfg_;
   PhysMemIf& mem_;
   std::vector<std::unique_ptr<Tbu>> tbus_;
+  Tbu* soleTbu_ = nullptr;         // tbus_[0] when it is the only one
   std::vector<unsigned> portTbu_;  // port -> TBU index (ports past its end: TBU 0)
   std::unique_ptr<ConfigCacheIf> cc_;
   std::unique_ptr<WalkCache> walkCache_;
@@ -314,7 +320,8 @@ class SmmuCore {
   HitMemo hitMemo_;
   bool hitMemoOn_ = true;
   SmmuFeatures::Idr idr_{};
-  SmmuStats stats_;
+  void foldTbuStats() const;
+  mutable SmmuStats stats_;
   uint64_t unknownRegs_ = 0;
 
   // register state

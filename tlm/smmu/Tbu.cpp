@@ -13,7 +13,8 @@ void LinkChannel::configure(double latencyNs, double bytesPerNs) {
 }
 
 Tbu::Tbu(std::string name, unsigned index, const SmmuConfig& cfg, std::unique_ptr<TlbIf> tlb)
-    : name_(std::move(name)), index_(index), cfg_(cfg), tlb_(std::move(tlb)) {
+    : tlb_(std::move(tlb)), name_(std::move(name)), index_(index), cfg_(cfg) {
+  hasUtlbs_ = cfg_.utlbEntries != 0;
   // TBU 0 keeps the seeds of a single-TBU SMMU (results of existing scenarios do not move).
   const uint64_t seed = cfg_.seed + uint64_t(index_) * 1000003;
   if (!tlb_) tlb_ = std::make_unique<SetAssocTlb>(cfg_.tlbEntries, cfg_.tlbWays, cfg_.tlbPolicy, seed);

@@ -29,10 +29,13 @@ inline constexpr unsigned kFlitBytes = 20;  // one 160-bit link beat carries one
 }  // namespace dti
 
 // Counters of one TBU (the names are the ones stats.json uses).
+// The hit path's counters live here (SmmuCore::stats() adds them up over the TBUs).
 struct TbuStats {
   uint64_t translations = 0;
-  uint64_t utlbHits = 0, tlbHits = 0;  // served by the micro TLB / by the main TLB
+  uint64_t utlbLookups = 0, utlbHits = 0;  // micro TLB (hits include hits on a fill in flight)
+  uint64_t tlbLookups = 0, tlbHits = 0;    // main TLB (likewise)
   uint64_t misses = 0;                 // main-TLB misses (each sends a request to the TCU)
+  uint64_t hitsUnderFill = 0;          // hits on an entry whose fill was still in flight
   uint64_t linkRequests = 0;           // translation requests sent up the link
   uint64_t linkResponses = 0;          // translation responses received
   uint64_t linkInvalidations = 0;      // invalidation messages received (one per TLBI/CFGI)
@@ -80,14 +83,14 @@ class Tbu {
   SetAssocTlb* defaultTlb() const { return defaultTlb_; }
   // The port's micro TLB (created on first use), or null without micro TLBs.
   SetAssocTlb* utlbFor(uint32_t port) {
-    if (cfg_.utlbEntries == 0) return nullptr;
+    if (!hasUtlbs_) return nullptr;
     if (port < utlbs_.size() && utlbs_[port]) return utlbs_[port].get();
     return makeUtlb(port);
   }
   SetAssocTlb* utlbIfAny(uint32_t port) const {
     return port < utlbs_.size() ? utlbs_[port].get() : nullptr;
   }
-  bool hasUtlbs() const { return cfg_.utlbEntries != 0; }
+  bool hasUtlbs() const { return hasUtlbs_; }
   // An invalidation applied to the main TLB and every micro TLB: the entries removed.
   template <class F>
   unsigned forEachTlb(F f) {
@@ -118,17 +121,19 @@ class Tbu {
  private:
   SetAssocTlb* makeUtlb(uint32_t port);
 
+  // What a hit touches first, together (the hit path reads these and nothing else here).
+  SetAssocTlb* defaultTlb_ = nullptr;
+  bool hasUtlbs_ = false;
+  Tick utlbLookupPs_ = 0, tlbLookupPs_ = 0;
+  ResourcePool xlate_;     // translation slots
+  ResourcePool tlbPorts_;  // main TLB lookup slots
+  TbuStats stats_;
+  std::vector<std::unique_ptr<SetAssocTlb>> utlbs_;  // per port, created on first use
+  std::unique_ptr<TlbIf> tlb_;
+  LinkChannel up_, down_;
   std::string name_;
   unsigned index_;
   SmmuConfig cfg_;
-  std::unique_ptr<TlbIf> tlb_;
-  SetAssocTlb* defaultTlb_ = nullptr;
-  std::vector<std::unique_ptr<SetAssocTlb>> utlbs_;  // per port, created on first use
-  ResourcePool xlate_;     // translation slots
-  ResourcePool tlbPorts_;  // main TLB lookup slots
-  Tick utlbLookupPs_ = 0, tlbLookupPs_ = 0;
-  LinkChannel up_, down_;
-  TbuStats stats_;
 };
 
 }  // namespace smmu
