@@ -87,9 +87,10 @@ inline smmu::TranslationResult translateAt(smmu::SmmuCore& c, smmu::Tick now, ui
 }
 
 // Writes commands (two words each) into the 16-entry command queue, publishes them and lets the
-// SMMU consume them; returns the time they took.
+// SMMU consume them from `now`; returns the time they took.
 inline smmu::Tick publishCommands(smmu::SparseMemory& m, smmu::SmmuCore& c,
-                                  std::initializer_list<std::pair<uint64_t, uint64_t>> cmds) {
+                                  std::initializer_list<std::pair<uint64_t, uint64_t>> cmds,
+                                  smmu::Tick now = 0) {
   uint32_t prod = uint32_t(c.readReg(smmu::reg::CMDQ_PROD, 4));
   for (auto [d0, d1] : cmds) {
     m.write64(kCmdq + 16 * (prod & 0xf), d0);
@@ -97,7 +98,7 @@ inline smmu::Tick publishCommands(smmu::SparseMemory& m, smmu::SmmuCore& c,
     prod = (prod + 1) & 0x1f;
   }
   c.writeReg(smmu::reg::CMDQ_PROD, prod, 4);
-  return c.processCommands();
+  return c.processCommands(~0u, now);
 }
 
 inline smmu::SmmuConfig config() {

@@ -32,9 +32,13 @@ struct Rig {
     mem.write64(kCmdq + 16 * idx + 8, d1);
     prod = (prod + 1) & 0x1f;  // 16 entries: index [3:0], wrap bit 4
   }
+  // The SMMU consumes them from `clock`, after the translations so far have completed (a
+  // CMD_SYNC also waits for translations still in flight).
   Tick publish() {
     core.writeReg(reg::CMDQ_PROD, prod, 4);
-    return core.processCommands();
+    const Tick t = core.processCommands(~0u, clock);
+    clock += t;
+    return t;
   }
   uint32_t cons() { return uint32_t(core.readReg(reg::CMDQ_CONS, 4)); }
   TranslationResult tr(uint32_t sid, uint64_t iova) {

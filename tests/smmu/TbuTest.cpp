@@ -26,8 +26,8 @@ struct Rig {
   TranslationResult at(Tick now, uint64_t iova, uint32_t port = 0) {
     return translateAt(core, now, iova, port);
   }
-  Tick publish(std::initializer_list<std::pair<uint64_t, uint64_t>> cmds) {
-    return publishCommands(mem, core, cmds);
+  Tick publish(std::initializer_list<std::pair<uint64_t, uint64_t>> cmds, Tick now) {
+    return publishCommands(mem, core, cmds, now);
   }
 };
 
@@ -163,7 +163,7 @@ TEST(Tbu, InvalidationReachesEveryTbuAndSyncWaitsForTheirAcks) {
     r->core.setPortTbu(1, 1);
     r->at(0, page(1), 0);
     r->at(100 * kMem, page(1), 1);
-    cmdTime = r->publish({{tlbiNhVa(kAsid), page(1)}, {kSync, 0}});
+    cmdTime = r->publish({{tlbiNhVa(kAsid), page(1)}, {kSync, 0}}, 200 * kMem);
     return r;
   };
   Tick without = 0, with = 0;
@@ -180,7 +180,36 @@ TEST(Tbu, InvalidationReachesEveryTbuAndSyncWaitsForTheirAcks) {
   EXPECT_EQ(b->at(1000 * kMem, page(1), 0).servedBy, ServedBy::Walk);
   EXPECT_EQ(b->at(1000 * kMem, page(1), 1).servedBy, ServedBy::Walk);
   // A sync after nothing to invalidate waits for no TBU.
-  b->publish({{kSync, 0}});
+  b->publish({{kSync, 0}}, 2000 * kMem);
   EXPECT_EQ(b->core.stats().syncTbuWait, 14 * kNs);
   EXPECT_EQ(b->core.tbu(1).stats().linkSyncs, 1u);
+}
+
+TEST(Tbu, UnmapWithTlbiAndSyncWhileAWalkIsInFlight) {
+  // A walk of page(1) starts at 0 and ends at L (1 + 2 + 4 + 2 cycles, 6 reads). At 50 ns the
+  // host unmaps the page (its leaf becomes 0) and publishes TLBI_NH_VA + CMD_SYNC, which the
+  // SMMU consumes from 50 ns: each command a 100 ns read + 8 cycles. IHI 0070 3.21: the
+  // invalidation completes only after the transactions translated with what it removes are
+  // complete, so the SYNC completes at L (not at 50 + 2 x 108 ns); afterwards no cache holds
+  // the page and a translation of it faults.
+  Rig r(microConfig());
+  const Tick L = 9 * kClk + 6 * kMem;
+  const auto inflight = r.at(0, page(1));
+  ASSERT_EQ(inflight.latency, L);
+  ASSERT_EQ(inflight.pa, kPa + 0x1000);
+  const Tick t = 50 * kNs;
+  r.mem.write64(kL3 + 8 * (0x145 + 1), 0);  // the unmap
+  const Tick took = r.publish({{tlbiNhVa(kAsid), page(1)}, {kSync, 0}}, t);
+  EXPECT_EQ(t + took, L);  // the SYNC waited for the walk's translation
+  EXPECT_EQ(r.core.stats().syncTbuWait, L - (t + 2 * (kMem + 8 * kClk)));
+  // No stale entry anywhere: the main TLB and the port's micro TLB miss, and the next
+  // translation walks and faults.
+  EXPECT_EQ(r.core.tlb().lookup(TlbLookupKey{1, 0, false, page(1)}), nullptr);
+  EXPECT_EQ(r.core.utlb(0)->lookup(TlbLookupKey{1, 0, false, page(1)}), nullptr);
+  const auto after = r.at(t + took, page(1));
+  EXPECT_EQ(after.outcome, Outcome::Fault);
+  EXPECT_EQ(after.event, EventId::F_TRANSLATION);
+  // A transaction the testbench reports complete later (its data access) holds the next sync.
+  r.core.noteTransactionEnd(0, L + 500 * kNs);
+  EXPECT_EQ(L + r.publish({{tlbiNhVa(kAsid), page(2)}, {kSync, 0}}, L), L + 500 * kNs);
 }

@@ -167,6 +167,7 @@ void Smmu::dmaTransport(int port, tlm::tlm_generic_payload& p, sc_time& delay) {
   TranslationResult& r = ext->result;
   new (&r) TranslationResult(core_.translate(req, timeOf(delay)));
   completeDma(p, r, r.latency, delay);
+  core_.noteTransactionEnd(uint32_t(port), timeOf(delay));  // (for CMD_SYNC, IHI 0070 3.21)
 }
 
 // No TxnExtension, so no StreamID: treated as StreamID 0 without substream.
@@ -185,6 +186,7 @@ __attribute__((noinline)) void Smmu::dmaTransportWithoutExtension(int port,
   req.acc.write = p.is_write();
   const TranslationResult r = core_.translate(req, timeOf(delay));
   completeDma(p, r, r.latency, delay);
+  core_.noteTransactionEnd(uint32_t(port), timeOf(delay));
 }
 
 // The translation's latency onto the delay, then the data access at the translated address
@@ -275,6 +277,7 @@ void Smmu::dmaTransportArbitrated(int port, tlm::tlm_generic_payload& p, sc_time
   // What is left of the translation time after the waits inside this transport.
   const Tick end = arrival + r.latency, at = nowTick();
   completeDma(p, r, end > at ? end - at : 0, delay);
+  core_.noteTransactionEnd(uint32_t(port), timeOf(delay));
 }
 
 TranslationResult Smmu::arbitrateWalk(const SmmuCore::DeferredMiss& d, uint64_t order) {

@@ -219,9 +219,12 @@ Tick SmmuCore::syncTbus(Tick at) {
     b->invalidationsUnsynced = false;
     TbuStats& st = b->stats();
     // The SYNC follows the TBU's invalidations down the link (FIFO); the TBU answers once they
-    // are done (they are, on arrival) and the ack goes up.
+    // are done (on arrival) and every transaction it had accepted is complete: those in flight
+    // may have been translated with entries the invalidations removed, and the invalidation
+    // completes only when they are globally visible (IHI 0070 3.21). (Conservative: all of
+    // them, not only those that used a removed entry, as a TBU that does not track which.)
     const Tick arrived = b->down().send(at, st.linkWait);
-    done = std::max(done, b->up().send(arrived, st.linkWait));
+    done = std::max(done, b->up().send(std::max(arrived, b->doneBy()), st.linkWait));
     ++st.linkSyncs;
   }
   return done - at;
@@ -765,6 +768,7 @@ TranslationResult SmmuCore::walkOn(const ResourcePool::Grant& walker,
     responseAt_ = b.down().send(now + r.latency, b.stats().linkWait);
   if (responseSent_ || !b.down().instant()) r.latency = responseAt_ - now;
   b.xlateSlots().release(slot, now + r.latency);
+  b.noteDone(now + r.latency);
   return r;
 }
 
@@ -794,6 +798,7 @@ bool SmmuCore::serveFromFill(const DeferredMiss& d, Tick at, TranslationResult& 
   }
   r = hit(req, *e, r, d.now, ServedBy::Coalesced);
   b.xlateSlots().release(d.slot, d.now + r.latency);
+  b.noteDone(d.now + r.latency);
   out = r;
   return true;
 }

@@ -184,6 +184,12 @@ class SmmuCore {
     return x.limited() && x.available() ? x.earliestFree() : 0;
   }
 
+  // A transaction through `port` completed (its data access too) at `end`. A CMD_SYNC after an
+  // invalidation completes only once every transaction in flight at the invalidation is
+  // complete (IHI 0070 3.21: the client transactions translated with the invalidated entries
+  // are globally visible); translations alone are noted by the core itself.
+  void noteTransactionEnd(uint32_t port, Tick end) { tbuOf(port).noteDone(end); }
+
   // TBUs: config().tbus, or one ("tbu0") without them. A port (device) is wired to TBU 0 until
   // setPortTbu() says otherwise.
   size_t tbuCount() const { return tbus_.size(); }

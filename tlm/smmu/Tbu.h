@@ -113,6 +113,12 @@ class Tbu {
   // Invalidations have come down the link since the last sync (the next CMD_SYNC waits for
   // this TBU's acknowledgement).
   bool invalidationsUnsynced = false;
+  // The latest completion of a transaction (or translation) it has accepted: a SYNC is
+  // acknowledged no earlier (those in flight at an invalidation may use what it removes).
+  void noteDone(Tick end) {
+    if (end > doneBy_) doneBy_ = end;
+  }
+  Tick doneBy() const { return doneBy_; }
 
   TbuStats& stats() { return stats_; }
   const TbuStats& stats() const { return stats_; }
@@ -128,6 +134,7 @@ class Tbu {
   ResourcePool xlate_;     // translation slots
   ResourcePool tlbPorts_;  // main TLB lookup slots
   TbuStats stats_;
+  Tick doneBy_ = 0;
   std::vector<std::unique_ptr<SetAssocTlb>> utlbs_;  // per port, created on first use
   std::unique_ptr<TlbIf> tlb_;
   LinkChannel up_, down_;
