@@ -329,6 +329,7 @@ nlohmann::json makeStatsJson(const RunRecord& run) {
   t["events_recorded"] = events;
   t["events_drained"] = run.eventsDrained;
   t["memory_pages"] = run.memoryPages;
+  if (run.lateWrites >= 0) t["memory_late_writes"] = run.lateWrites;
   if (run.memoryChannels && run.memoryChannels->limited()) {
     nlohmann::json c;
     c["accesses"] = run.memoryChannels->jobs();

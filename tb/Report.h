@@ -49,6 +49,9 @@ struct RunRecord {
   std::vector<SmmuRecord> smmus;
   double simTimeNs = 0;
   uint64_t memoryPages = 0;     // pages the memory model holds at the end
+  // memory.time_ordered: writes performed after a read of their 64-byte line that arrived
+  // later (the read could not see them; an upper bound). -1: time order off.
+  int64_t lateWrites = -1;
   uint64_t eventsDrained = 0;   // event records the host read back from the event queues
   double trafficStartNs = 0;    // when the devices started (after the host's setup)
   const SlotCalendar* memoryChannels = nullptr;

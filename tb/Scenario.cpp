@@ -740,6 +740,10 @@ const Schema<MemorySpec>& memorySchema() {
       scalar("atomic_extra_ns", &MemorySpec::atomicExtraNs, intCodec<uint64_t>(IntStyle::Decimal),
              "an atomic read-modify-write of a 64-bit word (hardware flag updates) costs "
              "latency_ns + this, ns"),
+      scalar("time_ordered", &MemorySpec::timeOrdered, boolCodec(),
+             "a timed access takes effect when it reaches the memory: a read sees exactly the "
+             "writes that arrived at or before it, whatever order they were performed in "
+             "(false: when performed)"),
   };
   return s;
 }

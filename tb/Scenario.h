@@ -18,6 +18,8 @@
 //                                 # ceil(n / burst) bursts; 0 = any access is one burst
 //     atomic_extra_ns: 0          # an atomic read-modify-write (HTTU flag update) costs
 //                                 # latency_ns + this
+//     time_ordered: true          # an access takes effect at its arrival: a read sees the
+//                                 # writes that arrived before it, in any order performed
 //   smmus:                        # list of SMMU instances
 //     - name: smmu0
 //       preset: default           # named configuration (tlm/smmu/Presets.h), applied first:
@@ -113,6 +115,7 @@ struct MemorySpec {
   uint64_t occupancyNs = 0;  // occupancy_ns: time one burst keeps its channel busy
   double channelBytesPerNs = 0;  // channel_bytes_per_ns: bandwidth of one channel (0 = by burst)
   uint64_t atomicExtraNs = 0;    // atomic_extra_ns: an atomic costs latency_ns + this
+  bool timeOrdered = true;       // time_ordered: accesses take effect at their arrival
   std::vector<MemRegion> regions{{0x80000000ull, uint64_t(8) << 30}};  // regions
 };
 

@@ -20,6 +20,7 @@ System::System(sc_core::sc_module_name name, const Scenario& s, const std::strin
   for (const auto& r : s.memory.regions) mem_.addRegion(r.base, r.size);
   mem_.setChannels(s.memory.channels, s.memory.occupancyNs * kPsPerNs, burstBytesOf(s.memory));
   mem_.setAtomicExtra(s.memory.atomicExtraNs * kPsPerNs);
+  mem_.setTimeOrdered(s.memory.timeOrdered);
   const bool lt = s.run.mode == RunMode::Lt;
   if (lt) tlm::tlm_global_quantum::instance().set(sc_time(double(s.run.quantumNs), SC_NS));
   if (!recordPath.empty()) recorder_ = std::make_unique<TransactionRecorder>(recordPath);
@@ -31,6 +32,9 @@ System::System(sc_core::sc_module_name name, const Scenario& s, const std::strin
   // take channel slots when they happen, not at a time computed elsewhere).
   hostMem_ = std::make_unique<HostMemoryPort>("host_memory");
   hostMem_->port.socket.bind(memTarget_.socket);
+  // memory.time_ordered: the host's accesses, the walks and the queues take effect at their
+  // time (device data does not ask for it: see SparseMemory::orderNext).
+  hostMem_->port.setTimeOrdered(s.memory.timeOrdered);
   tableAlloc_ = std::make_unique<PageAllocator>(*hostMem_, ram.base, kTableArea);
   // Device buffers are the devices' memory, prepared outside the simulated system: zeroed
   // without simulated time (they are shared zero pages until written).
@@ -41,6 +45,7 @@ System::System(sc_core::sc_module_name name, const Scenario& s, const std::strin
     const SmmuConfig& spec = s.smmus[i].config;
     auto smmu = std::make_unique<Smmu>(spec.name.c_str(), spec);
     smmu->walk.socket.bind(memTarget_.socket);
+    smmu->walk.setTimeOrdered(s.memory.timeOrdered);
     smmu->dmaOut.bind(memTarget_.socket);
     smmu->dmaDmi = lt;  // LT: translated data through DMI where memory grants it
     auto port = std::make_unique<TlmRegisterAccess>(fmt::format("host_{}", spec.name).c_str(),
@@ -227,6 +232,7 @@ RunRecord System::record() const {
   }
   r.simTimeNs = sc_core::sc_time_stamp().to_seconds() * 1e9;
   r.memoryPages = mem_.pagesAllocated();
+  if (mem_.timeOrdered()) r.lateWrites = int64_t(mem_.history().lateWrites());
   r.eventsDrained = eventsDrained_;
   r.trafficStartNs = setupDoneNs_;
   r.windowStartPs = window_.startPs;

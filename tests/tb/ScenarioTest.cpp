@@ -289,7 +289,7 @@ TEST(ScenarioErrors, UnknownValuesAndKeys) {
             "t.yaml:1:1: unknown key 'foo' (valid keys: name, seed, memory, smmus, devices, run)");
   EXPECT_EQ(parseError("memory:\n  latency: 5\n"),
             "t.yaml:2:3: memory: unknown key 'latency' (valid keys: latency_ns, regions, channels, "
-            "occupancy_ns, channel_bytes_per_ns, atomic_extra_ns)");
+            "occupancy_ns, channel_bytes_per_ns, atomic_extra_ns, time_ordered)");
   EXPECT_EQ(parseError("run: {progress: maybe}"),
             "t.yaml:1:17: run.progress: unknown value 'maybe' (expected auto, on, off)");
   EXPECT_EQ(parseError("smmus: [{stream_table: 3level}]"),

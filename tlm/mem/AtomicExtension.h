@@ -24,4 +24,12 @@ class AtomicExtension : public tlm::tlm_extension<AtomicExtension> {
   }
 };
 
+// Marks an access to be placed in time order (SparseMemory::setTimeOrdered): table walks, queue
+// accesses and the host agent's accesses carry it; device data does not. A flag: no fields.
+class OrderedAccessExtension : public tlm::tlm_extension<OrderedAccessExtension> {
+ public:
+  tlm::tlm_extension_base* clone() const override { return new OrderedAccessExtension; }
+  void copy_from(const tlm::tlm_extension_base&) override {}
+};
+
 }  // namespace smmu

@@ -95,6 +95,12 @@ void MemoryTarget::b_transport(int, tlm::tlm_generic_payload& gp, sc_core::sc_ti
   }
 
   Tick lat = 0;
+  // Time order: nothing arrives before the kernel's time any more; only the accesses that ask
+  // for it are ordered (not device data).
+  if (mem_.timeOrdered()) [[unlikely]] {
+    mem_.setHorizon(toTick(sc_core::sc_time_stamp()));
+    mem_.orderNext(gp.get_extension<OrderedAccessExtension>() != nullptr);
+  }
   mem_.setTimeBase(toTick(sc_core::sc_time_stamp() + delay));  // arrival, for contention
   MemStatus st = MemStatus::Ok;
   if (AtomicExtension* atomic = gp.get_extension<AtomicExtension>()) [[unlikely]] {

@@ -188,8 +188,8 @@ void SparseMemory::addRegion(PhysAddr base, uint64_t size) {
   lastRegion_ = 0;
 }
 
-void SparseMemory::account(Tick* lat, size_t len) {
-  if (!lat) return;
+Tick SparseMemory::account(Tick* lat, size_t len) {
+  if (!lat) return 0;
   const unsigned bursts = burstsOf(len);
   if (channels_.limited()) {
     const Tick arrival = timeBase_ + *lat;
@@ -197,27 +197,82 @@ void SparseMemory::account(Tick* lat, size_t len) {
   } else {
     *lat += Tick(bursts - 1) * occupancy_;
   }
+  const Tick at = timeBase_ + *lat;  // (the last burst's start)
   *lat += latency_;
+  return at;
+}
+
+// Time order, word by word (aligned 8-byte words; the bytes of [pa, pa + len) in each).
+namespace {
+template <class F>
+void forEachWord(PhysAddr pa, size_t len, F f) {
+  PhysAddr w = pa & ~PhysAddr(7);
+  const PhysAddr end = pa + len;  // (inRam has excluded a wrap)
+  for (; w < end; w += 8) {
+    const unsigned first = w < pa ? unsigned(pa - w) : 0u;
+    const unsigned last = end - w < 8 ? unsigned(end - w) : 8u;  // exclusive
+    uint64_t mask = 0;
+    for (unsigned b = first; b < last; ++b) mask |= uint64_t(0xff) << (8 * b);
+    f(w, first, last, mask);
+  }
+}
+}  // namespace
+
+void SparseMemory::readAt(PhysAddr pa, uint8_t* dst, size_t len, Tick at) {
+  history_.noteRead(pa, len, at);
+  if (!history_.hasVersions()) return;
+  forEachWord(pa, len, [&](PhysAddr w, unsigned first, unsigned last, uint64_t) {
+    uint64_t stored = 0;
+    copyOut(w, reinterpret_cast<uint8_t*>(&stored), 8);
+    const uint64_t seen = history_.valueAt(w, stored, at);
+    if (seen != stored)
+      std::memcpy(dst + (w + first - pa), reinterpret_cast<const uint8_t*>(&seen) + first,
+                  last - first);
+  });
+}
+
+void SparseMemory::writeAt(PhysAddr pa, const uint8_t* src, size_t len, Tick at) {
+  forEachWord(pa, len, [&](PhysAddr w, unsigned first, unsigned last, uint64_t mask) {
+    uint64_t stored = 0, value = 0;
+    copyOut(w, reinterpret_cast<uint8_t*>(&stored), 8);
+    std::memcpy(reinterpret_cast<uint8_t*>(&value) + first, src + (w + first - pa), last - first);
+    const uint64_t final = history_.write(w, stored, value, mask, at);
+    if (final != stored) copyIn(w, reinterpret_cast<const uint8_t*>(&final), 8);
+  });
+}
+
+void SparseMemory::forgetWords(PhysAddr pa, size_t len) {
+  forEachWord(pa, len, [&](PhysAddr w, unsigned, unsigned, uint64_t) { history_.forget(w); });
 }
 
 MemStatus SparseMemory::read(PhysAddr pa, void* dst, size_t len, Tick* lat) {
   ++reads_;
-  account(lat, len);
+  const Tick at = account(lat, len);
   if (!inRam(pa, len)) {
     ++aborts_;
     return MemStatus::ExternalAbort;
   }
   copyOut(pa, static_cast<uint8_t*>(dst), len);
+  if (timeOrdered_ && orderNext_ && lat && len) [[unlikely]]
+    readAt(pa, static_cast<uint8_t*>(dst), len, at);
   bytesRead_ += len;
   return MemStatus::Ok;
 }
 
 MemStatus SparseMemory::write(PhysAddr pa, const void* src, size_t len, Tick* lat) {
   ++writes_;
-  account(lat, len);
+  const Tick at = account(lat, len);
   if (!inRam(pa, len)) {
     ++aborts_;
     return MemStatus::ExternalAbort;
+  }
+  if (timeOrdered_ && len) [[unlikely]] {
+    if (lat && orderNext_) {
+      writeAt(pa, static_cast<const uint8_t*>(src), len, at);
+      bytesWritten_ += len;
+      return MemStatus::Ok;
+    }
+    if (history_.hasVersions()) forgetWords(pa, len);  // untimed or unordered: final
   }
   copyIn(pa, static_cast<const uint8_t*>(src), len);
   bytesWritten_ += len;
@@ -226,7 +281,7 @@ MemStatus SparseMemory::write(PhysAddr pa, const void* src, size_t len, Tick* la
 
 MemStatus SparseMemory::atomic64(PhysAddr pa, AtomicRmw& op, Tick* lat) {
   ++atomics_;
-  account(lat, 8);
+  const Tick at = account(lat, 8);
   if (lat) *lat += atomicExtra_;
   if ((pa & 7) != 0 || !inRam(pa, 8)) {
     ++aborts_;
@@ -234,6 +289,21 @@ MemStatus SparseMemory::atomic64(PhysAddr pa, AtomicRmw& op, Tick* lat) {
   }
   uint64_t v = 0;
   copyOut(pa, reinterpret_cast<uint8_t*>(&v), 8);
+  if (timeOrdered_ && orderNext_ && lat) {  // read, modify and write the word as at `at`
+    const uint64_t stored = v;
+    history_.noteRead(pa, 8, at);
+    v = history_.valueAt(pa, stored, at);
+    op.old = v;
+    const uint64_t after = op.apply(v);
+    if (after != v) {
+      const uint64_t final = history_.write(pa, stored, after, ~uint64_t(0), at);
+      if (final != stored) copyIn(pa, reinterpret_cast<const uint8_t*>(&final), 8);
+    }
+    bytesRead_ += 8;
+    if (op.op != AtomicOp::CompareAndSwap || v == op.compare) bytesWritten_ += 8;
+    return MemStatus::Ok;
+  }
+  if (timeOrdered_ && history_.hasVersions()) history_.forget(pa);
   op.old = v;
   const uint64_t after = op.apply(v);
   if (after != v) copyIn(pa, reinterpret_cast<const uint8_t*>(&after), 8);
@@ -250,6 +320,7 @@ MemStatus SparseMemory::peek(PhysAddr pa, void* dst, size_t len) const {
 
 MemStatus SparseMemory::poke(PhysAddr pa, const void* src, size_t len) {
   if (!inRam(pa, len)) return MemStatus::ExternalAbort;
+  if (timeOrdered_ && len && history_.hasVersions()) forgetWords(pa, len);
   copyIn(pa, static_cast<const uint8_t*>(src), len);
   return MemStatus::Ok;
 }

@@ -8,6 +8,13 @@
 
 namespace smmu {
 
+namespace {
+OrderedAccessExtension& orderedMark() {
+  static OrderedAccessExtension mark;  // (a flag: one instance serves every payload)
+  return mark;
+}
+}  // namespace
+
 TlmMemPort::TlmMemPort(sc_core::sc_module_name name) : sc_core::sc_module(name), socket("socket") {
   socket.register_invalidate_direct_mem_ptr(this, &TlmMemPort::invalidate_direct_mem_ptr);
   acquire();  // allocate the first payload now, not on the first access
@@ -51,7 +58,7 @@ MemStatus TlmMemPort::atomic64(PhysAddr pa, AtomicRmw& op, Tick* lat) {
 
 MemStatus TlmMemPort::access(tlm::tlm_command cmd, PhysAddr pa, uint8_t* data, size_t len,
                              Tick* lat) {
-  if (useDmi_ && tryDmi(cmd, pa, data, len, lat)) return MemStatus::Ok;
+  if (useDmi_ && !ordered_ && tryDmi(cmd, pa, data, len, lat)) return MemStatus::Ok;
   // A payload carries at most UINT_MAX bytes; longer accesses become several transactions.
   do {
     const unsigned chunk = len > UINT_MAX ? UINT_MAX : static_cast<unsigned>(len);
@@ -68,6 +75,7 @@ MemStatus TlmMemPort::transport(tlm::tlm_command cmd, PhysAddr pa, uint8_t* data
                                 Tick* lat, AtomicExtension* atomic) {
   tlm::tlm_generic_payload* gp = acquire();
   if (atomic) gp->set_extension(atomic);
+  if (ordered_) gp->set_extension(&orderedMark());
   gp->set_command(cmd);
   gp->set_address(pa);
   gp->set_data_ptr(data);
@@ -89,9 +97,10 @@ MemStatus TlmMemPort::transport(tlm::tlm_command cmd, PhysAddr pa, uint8_t* data
   if (lat) *lat += MemoryTarget::toTick(delay) - ahead;
 
   const bool ok = gp->is_response_ok();
+  if (ordered_) gp->clear_extension(&orderedMark());
   if (atomic) {
     gp->clear_extension(atomic);  // the caller owns it
-  } else if (ok && useDmi_ && gp->is_dmi_allowed()) {
+  } else if (ok && useDmi_ && !ordered_ && gp->is_dmi_allowed()) {
     requestDmi(*gp);
   }
   release(gp);
@@ -142,5 +151,11 @@ void TlmMemPort::setUseDmi(bool on) {
   useDmi_ = on;
   if (!on) dmiValid_.fill(false);
 }
+
+void TlmMemPort::setTimeOrdered(bool on) {
+  ordered_ = on;
+  if (on) dmiValid_.fill(false);
+}
+
 
 }  // namespace smmu

@@ -43,6 +43,10 @@ class TlmMemPort : public sc_core::sc_module, public PhysMemIf {
 
   void setUseDmi(bool on);
   bool useDmi() const { return useDmi_; }
+  // Its accesses ask to be placed in time order (OrderedAccessExtension); DMI, which cannot
+  // carry a time, is then not used.
+  void setTimeOrdered(bool on);
+  bool timeOrdered() const { return ordered_; }
 
   uint64_t transactions() const { return transactions_; }  // b_transport calls made
   uint64_t dmiAccesses() const { return dmiAccesses_; }    // accesses served through DMI
@@ -67,6 +71,7 @@ class TlmMemPort : public sc_core::sc_module, public PhysMemIf {
   std::vector<tlm::tlm_generic_payload*> free_;
 
   bool useDmi_ = false;
+  bool ordered_ = false;
   std::array<tlm::tlm_dmi, kDmiEntries> dmi_;
   std::array<bool, kDmiEntries> dmiValid_{};
   size_t dmiNext_ = 0;
