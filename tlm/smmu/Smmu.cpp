@@ -249,7 +249,7 @@ void Smmu::dmaTransportArbitrated(int port, tlm::tlm_generic_payload& p, sc_time
   }
   const Tick arrival = nowTick();
   const uint64_t order = arrivals_++;
-  // A TBU translation slot, in arrival order, while deferred misses hold every slot: the front
+  // A TBU translation slot, in arrival order, while parked misses hold every slot: the front
   // waiter takes the earliest-free slot when it frees (no slot held by a miss not yet granted a
   // walker can free earlier: it ends after its grant, after now); a release wakes it to look
   // again. The translation is computed from the arrival, as without deferral.
@@ -269,40 +269,40 @@ void Smmu::dmaTransportArbitrated(int port, tlm::tlm_generic_payload& p, sc_time
     }
     waiters.pop_front();
   }
-  SmmuCore::DeferredMiss d;
-  TranslationResult& r = ext->result;
-  r = core_.translateOrDefer(requestOf(port, p, *ext), arrival, d);
+  Translation t;
+  core_.start(t, requestOf(port, p, *ext), arrival);
   wakeSlotWaiter(uint32_t(port));  // (another slot may be free: the next in line takes it)
-  if (d.deferred) r = arbitrateWalk(d, order);
+  if (t.parked()) arbitrateWalk(t, order);
+  TranslationResult& r = ext->result;
+  r = t.result;
   // What is left of the translation time after the waits inside this transport.
   const Tick end = arrival + r.latency, at = nowTick();
   completeDma(p, r, end > at ? end - at : 0, delay);
   core_.noteTransactionEnd(uint32_t(port), timeOf(delay));
 }
 
-TranslationResult Smmu::arbitrateWalk(const SmmuCore::DeferredMiss& d, uint64_t order) {
-  const Tick request = d.now + d.r.latency;
+void Smmu::arbitrateWalk(Translation& t, uint64_t order) {
+  const Tick request = t.parkedAt();
   waitUntilPs(request);  // the miss reaches the walkers
   WalkWaiter me;
-  me.req = &d.req;
+  me.req = &t.req;
   const uint64_t id = uint64_t(reinterpret_cast<uintptr_t>(&me));
-  std::vector<WalkWaiter*>& sameStream = queuedWalks_[streamKey(d.req)];
-  TranslationResult r;
+  std::vector<WalkWaiter*>& sameStream = queuedWalks_[streamKey(t.req)];
   for (bool granted = false;;) {
     // Another walk filled the page (or is filling it) since the miss: no walk of its own. (Also
     // after a grant: a walk granted in the same pass may have filled it; the walker is freed.)
-    if (core_.serveFromFill(d, nowTick(), r)) {
+    if (core_.resume(t, Translation::Resume::FillArrived, nowTick())) {
       ++arbStats_.servedByFill;
       if (granted) {
         arbiter_.free();
         arbitrate_.notify(sc_core::SC_ZERO_TIME);
       }
-      wakeSlotWaiter(d.req.port);
-      return r;
+      wakeSlotWaiter(t.req.port);
+      return;
     }
     if (granted) break;
     // Requests and releases of this instant are arbitrated together, after this delta.
-    arbiter_.request(WalkerArbiter::Waiter{id, d.req.port, d.req.qos, order});
+    arbiter_.request(WalkerArbiter::Waiter{id, t.req.port, t.req.qos, order});
     sameStream.push_back(&me);
     me.covered = false;
     arbitrate_.notify(sc_core::SC_ZERO_TIME);
@@ -311,8 +311,8 @@ TranslationResult Smmu::arbitrateWalk(const SmmuCore::DeferredMiss& d, uint64_t 
     granted = !me.covered;  // else: covered by another walk's fill, served above
   }
   const Tick grant = nowTick();  // (>= request: it asked no earlier)
-  arbStats_.recordGrant(d.req.qos, grant - request);
-  r = core_.walkGranted(d, grant);
+  arbStats_.recordGrant(t.req.qos, grant - request);
+  core_.resume(t, Translation::Resume::WalkerGranted, grant);
   // Misses waiting for a walker that this walk's fill translates take the fill instead (a
   // TBU matches its outstanding misses against a returning translation).
   for (WalkWaiter* w : sameStream)
@@ -321,12 +321,11 @@ TranslationResult Smmu::arbitrateWalk(const SmmuCore::DeferredMiss& d, uint64_t 
       w->covered = true;
       w->granted.notify();
     }
-  wakeSlotWaiter(d.req.port);
+  wakeSlotWaiter(t.req.port);
   // The walker is held until the translation ends; then it is free for the next pass.
-  waitUntilPs(d.now + r.latency);
+  waitUntilPs(t.arrival + t.result.latency);
   arbiter_.free();
   arbitrate_.notify(sc_core::SC_ZERO_TIME);
-  return r;
 }
 
 void Smmu::arbitrationPass() {

@@ -77,8 +77,8 @@ class Smmu : public sc_core::sc_module {
   struct WalkWaiter;
   void dmaTransportArbitrated(int port, tlm::tlm_generic_payload& p, sc_core::sc_time& delay,
                               TxnExtension* ext);
-  // A deferred miss from its walker request to the end of its translation.
-  TranslationResult arbitrateWalk(const SmmuCore::DeferredMiss& d, uint64_t order);
+  // A translation parked at its walker request, to the end of its translation (it is Done).
+  void arbitrateWalk(Translation& t, uint64_t order);
   // Grants free walkers to waiting misses, once per time step with requests and releases.
   void arbitrationPass();
   Tick nowTick();  // the kernel's time in picoseconds

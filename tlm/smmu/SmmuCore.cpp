@@ -684,7 +684,7 @@ __attribute__((noinline)) TranslationResult SmmuCore::translateEnabled(
     }
   } else {
     // (Assigned, not returned: r stays the one object returned, built in the caller's slot.)
-    r = miss(req, now, r, slot);  // releases the slot (or hands it to a deferred walk)
+    r = miss(req, now, r, slot);  // releases the slot (or a parked translation keeps it)
     return r;
   }
   b.xlateSlots().release(slot, now + r.latency);
@@ -744,8 +744,12 @@ __attribute__((noinline)) TranslationResult SmmuCore::miss(const TranslationRequ
   ++b.stats().linkRequests;
   ++stats_.tbuRequests;
   if (!b.up().instant()) r.latency = b.up().send(now + r.latency, b.stats().linkWait) - now;
-  if (deferTo_) {  // the caller arbitrates the walkers: stop at the walker request
-    *deferTo_ = DeferredMiss{true, req, now, r, slot};
+  if (parkTo_) {  // the caller arbitrates the walkers: park at the walker request
+    Translation& t = *parkTo_;
+    t.req = req;
+    t.state = Translation::State::Parked;
+    t.wait = Translation::Wait::Walker;
+    t.slot = slot;
     return r;
   }
   return walkOn(ptw_.acquire(now + r.latency), req, now, r, slot);
@@ -772,17 +776,30 @@ TranslationResult SmmuCore::walkOn(const ResourcePool::Grant& walker,
   return r;
 }
 
-bool SmmuCore::serveFromFill(const DeferredMiss& d, Tick at, TranslationResult& out) {
-  const TranslationRequest& req = d.req;
+bool SmmuCore::resume(Translation& t, Translation::Resume why, Tick at) {
+  if (t.state != Translation::State::Parked) return t.done();
+  if (why == Translation::Resume::WalkerGranted) {
+    lastFillValid_ = false;
+    t.result = walkOn(ptw_.acquireAt(t.parkedAt(), at), t.req, t.arrival, t.result, t.slot);
+  } else if (!serveFromFill(t, at)) {
+    return false;
+  }
+  t.state = Translation::State::Done;
+  t.wait = Translation::Wait::None;
+  return true;
+}
+
+bool SmmuCore::serveFromFill(Translation& t, Tick at) {
+  const TranslationRequest& req = t.req;
   Tbu& b = tbuOf(req.port);
   const TlbEntry* e = lookupTlb(b, req.sid, req.ssid, req.ssv, req.iova);
   if (!e) return false;
   // The main TLB is looked up again when the miss reaches the walkers; the wait for the fill
   // counts as a hit under fill (a miss served by another walk) even when it is complete.
-  TranslationResult r = d.r;
-  r.latency = at - d.now;
-  lookupThrough(b.tlbLookupSlots(), d.now, r.latency, b.tlbLookupPs());
-  if (e->readyAt <= d.now + r.latency) ++b.stats().hitsUnderFill;
+  TranslationResult r = t.result;
+  r.latency = at - t.arrival;
+  lookupThrough(b.tlbLookupSlots(), t.arrival, r.latency, b.tlbLookupPs());
+  if (e->readyAt <= t.arrival + r.latency) ++b.stats().hitsUnderFill;
   // Counted where it would have hit had the fill been there at its lookup: the port's micro
   // TLB when the walk came through the same port (its fill is there too), else the main TLB.
   SetAssocTlb* utlb = b.utlbFor(req.port);
@@ -796,16 +813,11 @@ bool SmmuCore::serveFromFill(const DeferredMiss& d, Tick at, TranslationResult& 
     ++b.stats().tlbHits;
     if (utlb) utlb->insert(*e);
   }
-  r = hit(req, *e, r, d.now, ServedBy::Coalesced);
-  b.xlateSlots().release(d.slot, d.now + r.latency);
-  b.noteDone(d.now + r.latency);
-  out = r;
+  r = hit(req, *e, r, t.arrival, ServedBy::Coalesced);
+  b.xlateSlots().release(t.slot, t.arrival + r.latency);
+  b.noteDone(t.arrival + r.latency);
+  t.result = r;
   return true;
-}
-
-TranslationResult SmmuCore::walkGranted(const DeferredMiss& d, Tick grant) {
-  lastFillValid_ = false;
-  return walkOn(ptw_.acquireAt(d.now + d.r.latency, grant), d.req, d.now, d.r, d.slot);
 }
 
 TranslationResult SmmuCore::hit(const TranslationRequest& req, const TlbEntry& e,

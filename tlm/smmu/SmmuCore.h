@@ -1,6 +1,6 @@
 // One SMMU instance as pure logic: register frame, stream/CD fetch through a config cache, its
-// TBUs (smmu/Tbu.h: micro and main TLBs, each with its link to the TCU), the walkers, the command queue consumer and the event queue producer. Time is
-// explicit (Tick, picoseconds): every call returns what it cost, so the SystemC wrapper (Smmu)
+// TBUs (smmu/Tbu.h: micro and main TLBs, each with its link to the TCU), the walkers, the
+// command queue consumer and the event queue producer. Time is explicit (Tick, picoseconds): every call returns what it cost, so the SystemC wrapper (Smmu)
 // only has to advance simulated time, and unit tests and `smmusim replay` run without a kernel.
 #pragma once
 #include <cstdint>
@@ -11,47 +11,9 @@
 #include "arch/Types.h"
 #include "mem/PhysMem.h"
 #include "smmu/SmmuConfig.h"
+#include "smmu/Translation.h"
+#include "smmu/TranslationTypes.h"
 
-namespace smmu {
-
-struct TranslationRequest {
-  uint32_t port = 0;  // the TBU port (device) it came through: selects the micro TLB
-  uint32_t sid = 0;
-  uint32_t ssid = 0;
-  bool ssv = false;
-  uint64_t iova = 0;
-  AccessAttrs acc;
-  uint8_t qos = 0;  // priority (AxQOS-like, 0..15): walker arbitration by qos
-};
-
-// Where a translation was served: the port's micro TLB, the main TLB, a main-TLB entry whose
-// fill was still in flight (coalesced onto another walk), a walk, bypass, or it ended.
-enum class ServedBy : uint8_t { Utlb, Tlb, Coalesced, Walk, Bypass, Fault, Abort };
-inline constexpr unsigned kServedByCount = 7;  // (an array indexed by ServedBy)
-std::string_view servedByName(ServedBy s);  // "utlb", "tlb", "coalesced", "walk", ...
-inline bool servedByCache(ServedBy s) {
-  return s == ServedBy::Utlb || s == ServedBy::Tlb || s == ServedBy::Coalesced;
-}
-
-struct TranslationResult {
-  Outcome outcome = Outcome::Ok;
-  EventId event = EventId::None;  // the fault, also when recording is suppressed
-  bool eventRecorded = false;     // a record was written to the event queue
-  PhysAddr pa = 0;
-  // The translation's effective data permission after every stage (Arm ARM D8.4.3: the more
-  // restrictive of the stages): stage 1 always allows a read (every AP[2:1] encoding grants at
-  // least PrivRead) and a write unless AP[2] (or APTable[1]); stage 2 as S2AP says (00 none,
-  // 01 read, 10 write, 11 both, D8-76). Bypass: both. Independent of the access's privilege.
-  // Only an instruction fetch (STE.INSTCFG) can succeed with neither (an execute-only mapping).
-  bool writable = false;
-  bool readable = false;
-  uint8_t level = 0;              // leaf level (0 for bypass)
-  ServedBy servedBy = ServedBy::Tlb;
-  unsigned walkReads = 0;         // memory reads this translation made (config + table walk)
-  Tick latency = 0;               // translation latency, without the data access
-};
-
-}  // namespace smmu
 
 #include <array>
 #include <string>
@@ -138,42 +100,37 @@ class SmmuCore {
     return translateEnabled(req, now);
   }
 
-  // Walker arbitration outside the core: the SystemC Smmu, whose arbiter (WalkerArbiter) picks
-  // among the misses waiting for a walker when one frees, by a policy other than arrival order.
-  // translateOrDefer() is translate(), except that a main-TLB miss that needs a walker stops at
-  // its walker request: `d.deferred` is set, `d.r.latency` runs up to the request and the miss
-  // keeps its TBU translation slot. The caller then either finds the page filled by another walk
-  // meanwhile (serveFromFill) or, once granted a walker, has it walked (walkGranted). Both end
-  // the miss: its result, with the latency from `now` of translateOrDefer, slot released.
-  struct DeferredMiss {
-    bool deferred = false;
-    TranslationRequest req;  // as translated (SSID cleared without a substream)
-    Tick now = 0;            // the arrival
-    TranslationResult r;     // up to the walker request
-    ResourcePool::Grant slot;
-  };
-  TranslationResult translateOrDefer(const TranslationRequest& req, Tick now, DeferredMiss& d) {
-    d.deferred = false;
-    deferTo_ = &d;
-    TranslationResult r = translate(req, now);
-    deferTo_ = nullptr;
-    return r;
+  // Parking and resuming (smmu/Translation.h). start() is translate() for a Translation that
+  // may park: a main-TLB miss that needs a walker stops at its walker request (Parked, Wait::
+  // Walker; result.latency runs up to the request; it keeps its TBU translation slot) instead
+  // of being walked at once. The SystemC Smmu parks misses so that its WalkerArbiter picks
+  // among the misses waiting when a walker frees, by a policy other than arrival order.
+  // Everything else ends at once (Done). resume() takes a parked translation on at `at`:
+  // - FillArrived: if the main TLB holds its page now (another walk filled it, or is filling
+  //   it: it then waits for that fill), it is served from it, as a coalesced hit, and counted
+  //   as a main-TLB hit under fill instead of a miss (as without parking, where the other
+  //   walk's fill is in the TLB from that walk's arrival); else it stays parked (false).
+  // - WalkerGranted: a walker was granted at `at` (>= its request): configuration fetch and
+  //   walk.
+  // Done: result is final (latency from arrival), the slot released.
+  void start(Translation& t, const TranslationRequest& req, Tick now) {
+    t.state = Translation::State::New;
+    t.wait = Translation::Wait::None;
+    t.arrival = now;
+    parkTo_ = &t;
+    t.result = translate(req, now);
+    parkTo_ = nullptr;
+    if (t.state != Translation::State::Parked) t.state = Translation::State::Done;
   }
-  // At `at`: the main TLB holds the page now (another walk filled it, or is filling it: then the
-  // miss waits for that fill). true: served (out), as a coalesced hit, and counted as a main-TLB
-  // hit under fill instead of a miss (as without deferral, where the other walk's fill is in
-  // the TLB from that walk's arrival); false: still a miss.
-  bool serveFromFill(const DeferredMiss& d, Tick at, TranslationResult& out);
-  // The miss was granted a walker at `grant` (>= its request): the configuration fetch and walk.
-  TranslationResult walkGranted(const DeferredMiss& d, Tick grant);
-  // The last walkGranted filled the main TLB with an entry that translates q's address too.
+  bool resume(Translation& t, Translation::Resume why, Tick at);
+  // The last walk granted to a parked translation filled the main TLB with an entry that translates q's address too.
   bool lastFillCovers(const TranslationRequest& q) const {
     const TlbEntry& f = lastFill_;
     return lastFillValid_ && lastFillTbu_ == tbuIndexOf(q.port) && f.sid == q.sid && f.ssv == q.ssv && (!q.ssv || f.ssid == q.ssid) &&
            (q.iova >> f.pageShift) == (f.vaBase >> f.pageShift);
   }
   // A translation slot of the port's TBU can be taken (see ResourcePool::available): false
-  // while every slot is held by a deferred miss.
+  // while every slot is held by a parked translation.
   bool translationSlotAvailable(uint32_t port) const {
     return tbus_[tbuIndexOf(port)]->xlateSlots().available();
   }
@@ -251,9 +208,12 @@ class SmmuCore {
   TranslationResult translateWithoutSsid(const TranslationRequest& req, Tick now);
   TranslationResult translateDisabled(const TranslationRequest& req);
   TranslationResult translateEnabled(const TranslationRequest& req, Tick now);
-  // A main-TLB miss: the walk (or, under translateOrDefer, its deferral); releases `slot`.
+  // A main-TLB miss: the walk (or, under start(), its park); releases `slot` (or the parked
+  // translation keeps it).
   TranslationResult miss(const TranslationRequest& req, Tick now, TranslationResult r,
                          const ResourcePool::Grant& slot);
+  // resume(FillArrived): served from the main TLB if it holds the page now.
+  bool serveFromFill(Translation& t, Tick at);
   TranslationResult walkOn(const ResourcePool::Grant& walker, const TranslationRequest& req,
                            Tick now, TranslationResult r, const ResourcePool::Grant& slot);
   // The micro TLB, then the main TLB: the entry hit (nullptr: a miss), the TLB that gave it
@@ -298,7 +258,7 @@ class SmmuCore {
   ResourcePool ptw_;    // TCU walker slots
   ResourcePool configPorts_, walkCachePorts_;  // lookup slots (bandwidth)
   Tick cmdAt_ = 0;      // the command being executed: when (invalidations go down the links)
-  DeferredMiss* deferTo_ = nullptr;  // translateOrDefer in progress: where a miss stops
+  Translation* parkTo_ = nullptr;  // start() in progress: where a miss parks
   TlbEntry lastFill_;                // the main-TLB fill of the last walk (lastFillCovers)
   bool lastFillValid_ = false;
   unsigned lastFillTbu_ = 0;         // the TBU it filled
