@@ -1,4 +1,4 @@
-// TBUs and the TBU-TCU link (smmu/Tbu.h) against hand-computed expectations: a miss pays the
+// TBUs and the TBU-TCU link (tbu/Tbu.h) against hand-computed expectations: a miss pays the
 // link latency up and down, a fill is usable only when its response has arrived, messages
 // queue for flit slots, each TBU has its own TLBs, every TLBI reaches every TBU, and CMD_SYNC
 // completes only after the TBUs with invalidations acknowledged.
@@ -6,7 +6,7 @@
 
 #include "HandBuilt.h"
 #include "smmu/SmmuKnobs.h"
-#include "smmu/Tbu.h"
+#include "tbu/Tbu.h"
 
 using namespace smmu;
 using namespace handbuilt;

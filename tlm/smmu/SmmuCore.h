@@ -1,5 +1,5 @@
 // One SMMU instance as pure logic: register frame, stream/CD fetch through a config cache, its
-// TBUs (smmu/Tbu.h: micro and main TLBs, each with its link to the TCU), the walkers, the
+// TBUs (tbu/Tbu.h: micro and main TLBs, each with its link to the TCU), the walkers, the
 // command queue consumer and the event queue producer. Time is explicit (Tick, picoseconds): every call returns what it cost, so the SystemC wrapper (Smmu)
 // only has to advance simulated time, and unit tests and `smmusim replay` run without a kernel.
 #pragma once
@@ -28,7 +28,7 @@
 #include "cache/InflightWalkTable.h"
 #include "cache/WalkCache.h"
 #include "mem/ResourcePool.h"
-#include "smmu/Tbu.h"
+#include "tbu/Tbu.h"
 #include "walk/ConfigFetch.h"
 
 namespace smmu {

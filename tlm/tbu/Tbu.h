@@ -2,13 +2,7 @@
 // one main TLB next to the devices, translation slots, and its end of the link (Arm's DTI) to
 // the TCU, which walks on its behalf. Pure C++ state owned by SmmuCore, which runs the hit path
 // through it and sends its misses over the link; the SystemC Smmu gives each device port the
-// TBU it is wired to.
-//
-// The link, each direction, carries one DTI message per flit (kFlitBytes: a 160-bit interface,
-// as the DTI_TBU_TRANS_REQ / TRANS_RESP / INV_REQ messages are; SYNC and the acknowledgements
-// are smaller but still take a flit): a message waits for a free flit slot
-// (link_bytes_per_ns; 0 = unlimited) and arrives link_latency_ns after it is sent. Requests and
-// acknowledgements go up (TBU -> TCU), responses, invalidations and syncs come down.
+// TBU it is wired to. Its link: tbu/DtiLink.h (link_latency_ns, link_bytes_per_ns).
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -19,14 +13,10 @@
 #include "cache/Tlb.h"
 #include "cache/TlbIf.h"
 #include "mem/ResourcePool.h"
-#include "mem/SlotCalendar.h"
 #include "smmu/SmmuConfig.h"
+#include "tbu/DtiLink.h"
 
 namespace smmu {
-
-namespace dti {
-inline constexpr unsigned kFlitBytes = 20;  // one 160-bit link beat carries one message
-}  // namespace dti
 
 // Counters of one TBU (the names are the ones stats.json uses).
 // The hit path's counters live here (SmmuCore::stats() adds them up over the TBUs).
@@ -41,30 +31,6 @@ struct TbuStats {
   uint64_t linkInvalidations = 0;      // invalidation messages received (one per TLBI/CFGI)
   uint64_t linkSyncs = 0;              // syncs received (and acknowledged)
   Tick linkWait = 0;                   // time messages waited for a flit slot (both ways)
-};
-
-// One direction of the link.
-class LinkChannel {
- public:
-  void configure(double latencyNs, double bytesPerNs);
-  // A message offered at `t`: its arrival at the other end. `wait` gains the time it waited
-  // for a flit slot.
-  Tick send(Tick t, Tick& wait) {
-    Tick start = t;
-    if (flits_.limited()) {
-      start = flits_.reserve(t);
-      wait += start - t;
-      start += flits_.slot();
-    }
-    return start + latencyPs_;
-  }
-  Tick latency() const { return latencyPs_; }
-  Tick flitTime() const { return flits_.limited() ? flits_.slot() : 0; }
-  bool instant() const { return latencyPs_ == 0 && !flits_.limited(); }
-
- private:
-  Tick latencyPs_ = 0;
-  SlotCalendar flits_;
 };
 
 class Tbu {
