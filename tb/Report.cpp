@@ -429,6 +429,18 @@ void printSummary(std::ostream& os, const RunRecord& run, double hostSeconds) {
         100.0 * s["config_cache_hit_rate"].get<double>(), s["walks"].get<uint64_t>(),
         s["memory_accesses_per_walk"].get<double>(), s["faulted"].get<uint64_t>(),
         s["events_recorded"].get<uint64_t>(), s["commands"].get<uint64_t>());
+    // Its TBUs, when it has several: requests each sent the TCU, the time its messages waited
+    // for the link, and its devices' latency.
+    if (s["tbus"].size() < 2) continue;
+    for (const auto& b : s["tbus"]) {
+      const auto& bl = b["latency_ns"];
+      os << fmt::format("  tbu {}: translations {}  misses {}  link requests {}  link wait "
+                        "{:.1f} us  p50 {:.1f}  p99 {:.1f} ns\n",
+                        b["name"].get<std::string>(), b["translations"].get<uint64_t>(),
+                        b["misses"].get<uint64_t>(), b["link_requests"].get<uint64_t>(),
+                        b["link_wait_ns"].get<double>() / 1000.0, bl["p50"].get<double>(),
+                        bl["p99"].get<double>());
+    }
   }
 }
 

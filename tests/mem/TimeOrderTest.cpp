@@ -113,6 +113,16 @@ TEST(TimeOrder, FoldingAtTheHorizonKeepsEveryValue) {
   writeAt(m, kA, 4, 2000 * kNs);
   m.write64(kA, 5);
   EXPECT_EQ(readAt(m, kA, 1500 * kNs), 5u);
+  // Untimed page writes (zeroing a buffer): one elsewhere leaves the history alone, one over the
+  // word ends it.
+  writeAt(m, kA + 8, 6, 3000 * kNs);
+  static const uint8_t zeros[4096] = {};
+  ASSERT_EQ(m.write(0x100000, zeros, sizeof zeros), MemStatus::Ok);
+  EXPECT_EQ(m.history().wordsWithHistory(), 1u);
+  EXPECT_EQ(readAt(m, kA + 8, 2500 * kNs), 9u);
+  ASSERT_EQ(m.write(kA & ~PhysAddr(0xfff), zeros, sizeof zeros), MemStatus::Ok);
+  EXPECT_EQ(m.history().wordsWithHistory(), 0u);
+  EXPECT_EQ(readAt(m, kA + 8, 2500 * kNs), 0u);
 }
 
 TEST(TimeOrder, AWritePerformedAfterALaterReadIsCountedLate) {

@@ -241,9 +241,7 @@ void SparseMemory::writeAt(PhysAddr pa, const uint8_t* src, size_t len, Tick at)
   });
 }
 
-void SparseMemory::forgetWords(PhysAddr pa, size_t len) {
-  forEachWord(pa, len, [&](PhysAddr w, unsigned, unsigned, uint64_t) { history_.forget(w); });
-}
+void SparseMemory::forgetWords(PhysAddr pa, size_t len) { history_.forgetRange(pa, len); }
 
 MemStatus SparseMemory::read(PhysAddr pa, void* dst, size_t len, Tick* lat) {
   ++reads_;

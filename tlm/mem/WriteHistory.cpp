@@ -16,6 +16,9 @@ uint64_t WriteHistory::compose(const Word& w, Tick upTo, bool all) {
 uint64_t WriteHistory::write(uint64_t word, uint64_t stored, uint64_t value, uint64_t mask,
                              Tick at) {
   if (auto r = reads_.find(word >> 6); r != reads_.end() && r->second > at) ++late_;
+  if (words_.empty()) lo_ = hi_ = word;
+  lo_ = std::min(lo_, word);
+  hi_ = std::max(hi_, word);
   auto [it, fresh] = words_.try_emplace(word);
   Word& w = it->second;
   if (fresh) w.base = stored;
@@ -25,6 +28,21 @@ uint64_t WriteHistory::write(uint64_t word, uint64_t stored, uint64_t value, uin
   w.versions.insert(pos, Version{at, value, mask});
   versionsByTime_.emplace(at, word);
   return compose(w, 0, true);
+}
+
+void WriteHistory::forgetRange(uint64_t pa, uint64_t len) {
+  if (words_.empty() || len == 0) return;
+  const uint64_t first = pa & ~uint64_t(7), last = (pa + len - 1) & ~uint64_t(7);
+  if (last < lo_ || first > hi_) return;  // (zeroing a device buffer away from the tables)
+  if ((last - first) / 8 + 1 <= words_.size()) {
+    for (uint64_t w = first;; w += 8) {
+      words_.erase(w);
+      if (w == last) break;
+    }
+    return;
+  }
+  for (auto it = words_.begin(); it != words_.end();)
+    it = it->first >= first && it->first <= last ? words_.erase(it) : std::next(it);
 }
 
 void WriteHistory::fold(Tick horizon) {
@@ -46,9 +64,12 @@ void WriteHistory::fold(Tick horizon) {
   }
   // A read at or before the horizon cannot be overtaken by a write any more (none arrives
   // earlier than the horizon): dropped, in a sweep once there are many.
-  if (reads_.size() >= kReadSweep) {
+  // (Amortised: the next sweep waits until the map has doubled, so that reads still ahead of
+  // the horizon, which stay, do not make every fold scan them again.)
+  if (reads_.size() >= nextSweep_) {
     for (auto it = reads_.begin(); it != reads_.end();)
       it = it->second <= horizon ? reads_.erase(it) : std::next(it);
+    nextSweep_ = std::max(kReadSweep, 2 * reads_.size());
   }
 }
 

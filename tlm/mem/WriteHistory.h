@@ -42,6 +42,10 @@ class WriteHistory {
   }
   // An untimed write replaced the word: its history ends (the new value is final).
   void forget(uint64_t word) { words_.erase(word); }
+  // The same for every word of [pa, pa + len): by word for a short range, over the history for
+  // a long one (zeroing gigabytes must not cost per word: the history holds only the writes in
+  // flight).
+  void forgetRange(uint64_t pa, uint64_t len);
   // Nothing arrives before `horizon` any more: fold what is older.
   void fold(Tick horizon);
 
@@ -66,6 +70,8 @@ class WriteHistory {
   using Stamp = std::pair<Tick, uint64_t>;
   std::priority_queue<Stamp, std::vector<Stamp>, std::greater<Stamp>> versionsByTime_;
   uint64_t late_ = 0;
+  size_t nextSweep_ = kReadSweep;
+  uint64_t lo_ = 0, hi_ = 0;  // bounds of the words with history (since it was last empty)
 };
 
 }  // namespace smmu
