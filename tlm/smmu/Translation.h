@@ -5,7 +5,6 @@
 // PRI and ATS will park translations through the same object.
 #pragma once
 #include <cstdint>
-#include <string_view>
 
 #include "arch/Types.h"
 #include "mem/ResourcePool.h"
@@ -37,9 +36,5 @@ struct Translation {
   bool done() const { return state == State::Done; }
   Tick parkedAt() const { return arrival + result.latency; }  // (Parked)
 };
-
-inline std::string_view waitName(Translation::Wait w) {
-  return w == Translation::Wait::Walker ? "walker" : "none";
-}
 
 }  // namespace smmu

@@ -32,7 +32,6 @@ class LinkChannel {
     return start + latencyPs_;
   }
   Tick latency() const { return latencyPs_; }
-  Tick flitTime() const { return flits_.limited() ? flits_.slot() : 0; }
   bool instant() const { return latencyPs_ == 0 && !flits_.limited(); }
 
  private:
