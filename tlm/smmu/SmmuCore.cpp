@@ -128,7 +128,12 @@ TranslationResult raiseHitFault(const TranslationRequest& req, const TlbEntry& e
 
 SmmuCore::SmmuCore(const SmmuConfig& cfg, PhysMemIf& mem, std::unique_ptr<TlbIf> tlb,
                    std::unique_ptr<ConfigCacheIf> configCache)
-    : cfg_(cfg), mem_(mem), cc_(std::move(configCache)) {
+    : cfg_(cfg),
+      mem_(mem),
+      cc_(std::move(configCache)),
+      cmdq_(cfg.features.cmdqLog2),
+      evtq_(32, cfg.features.evtqLog2),
+      priq_(16, cfg.features.priqLog2) {
   idr_ = cfg_.features.toIdr();
   const size_t nTbus = std::max<size_t>(1, cfg_.tbus.size());
   for (size_t i = 0; i < nTbus; ++i) {
@@ -265,10 +270,10 @@ uint64_t SmmuCore::readReg(uint32_t off, unsigned size) {
   switch (base8) {
     case GERROR_IRQ_CFG0: return read64Part(gerrorIrqCfg0_, rel, size);
     case STRTAB_BASE: return read64Part(strtabBase_, rel, size);
-    case CMDQ_BASE: return read64Part(cmdqBase_, rel, size);
-    case EVENTQ_BASE: return read64Part(evtqBase_, rel, size);
-    case EVENTQ_IRQ_CFG0: return read64Part(evtqIrqCfg0_, rel, size);
-    case PRIQ_BASE: return read64Part(priqBase_, rel, size);
+    case CMDQ_BASE: return read64Part(cmdq_.base, rel, size);
+    case EVENTQ_BASE: return read64Part(evtq_.base, rel, size);
+    case EVENTQ_IRQ_CFG0: return read64Part(evtq_.irqCfg0, rel, size);
+    case PRIQ_BASE: return read64Part(priq_.base, rel, size);
     default: break;
   }
   switch (off) {
@@ -294,18 +299,18 @@ uint64_t SmmuCore::readReg(uint32_t off, unsigned size) {
     case GERROR_IRQ_CFG1: return gerrorIrqCfg1_;
     case GERROR_IRQ_CFG2: return gerrorIrqCfg2_;
     case STRTAB_BASE_CFG: return strtabBaseCfg_;
-    case CMDQ_PROD: return cmdqProd_;
-    case CMDQ_CONS: return cmdqCons();
+    case CMDQ_PROD: return cmdq_.prod();
+    case CMDQ_CONS: return cmdq_.cons();
     case EVENTQ_PROD:
-    case EVENTQ_PROD_P0: return evtqProd_;
+    case EVENTQ_PROD_P0: return evtq_.prod;
     case EVENTQ_CONS:
-    case EVENTQ_CONS_P0: return evtqCons_;
-    case EVENTQ_IRQ_CFG1: return evtqIrqCfg1_;
-    case EVENTQ_IRQ_CFG2: return evtqIrqCfg2_;
+    case EVENTQ_CONS_P0: return evtq_.cons;
+    case EVENTQ_IRQ_CFG1: return evtq_.irqCfg1;
+    case EVENTQ_IRQ_CFG2: return evtq_.irqCfg2;
     case PRIQ_PROD:
-    case PRIQ_PROD_P0: return priqProd_;
+    case PRIQ_PROD_P0: return priq_.prod;
     case PRIQ_CONS:
-    case PRIQ_CONS_P0: return priqCons_;
+    case PRIQ_CONS_P0: return priq_.cons;
     default: ++unknownRegs_; return 0;
   }
 }
@@ -316,10 +321,10 @@ void SmmuCore::writeReg(uint32_t off, uint64_t v, unsigned size) {
   switch (base8) {
     case GERROR_IRQ_CFG0: write64Part(gerrorIrqCfg0_, rel, v, size); return;
     case STRTAB_BASE: write64Part(strtabBase_, rel, v, size); return;
-    case CMDQ_BASE: write64Part(cmdqBase_, rel, v, size); return;
-    case EVENTQ_BASE: write64Part(evtqBase_, rel, v, size); return;
-    case EVENTQ_IRQ_CFG0: write64Part(evtqIrqCfg0_, rel, v, size); return;
-    case PRIQ_BASE: write64Part(priqBase_, rel, v, size); return;
+    case CMDQ_BASE: write64Part(cmdq_.base, rel, v, size); return;
+    case EVENTQ_BASE: write64Part(evtq_.base, rel, v, size); return;
+    case EVENTQ_IRQ_CFG0: write64Part(evtq_.irqCfg0, rel, v, size); return;
+    case PRIQ_BASE: write64Part(priq_.base, rel, v, size); return;
     default: break;
   }
   const uint32_t v32 = uint32_t(v);
@@ -333,27 +338,20 @@ void SmmuCore::writeReg(uint32_t off, uint64_t v, unsigned size) {
     case GERROR_IRQ_CFG1: gerrorIrqCfg1_ = v32; return;
     case GERROR_IRQ_CFG2: gerrorIrqCfg2_ = v32; return;
     case STRTAB_BASE_CFG: strtabBaseCfg_ = v32; return;
-    case CMDQ_PROD: cmdqProd_ = v32 & 0x000fffffu; return;
-    case CMDQ_CONS:  // software may set CONS (and clear ERR) while the queue is off
-      cmdqConsPtr_ = v32 & 0x000fffffu;
-      cmdqErr_ = (v32 & CMDQ_CONS_ERR_MASK) >> CMDQ_CONS_ERR_SHIFT;
-      return;
+    case CMDQ_PROD: cmdq_.writeProd(v32); return;
+    case CMDQ_CONS: cmdq_.writeCons(v32); return;
     case EVENTQ_PROD:
-    case EVENTQ_PROD_P0: evtqProd_ = v32; return;
+    case EVENTQ_PROD_P0: evtq_.prod = v32; return;
     case EVENTQ_CONS:
-    case EVENTQ_CONS_P0: evtqCons_ = v32; return;
-    case EVENTQ_IRQ_CFG1: evtqIrqCfg1_ = v32; return;
-    case EVENTQ_IRQ_CFG2: evtqIrqCfg2_ = v32; return;
+    case EVENTQ_CONS_P0: evtq_.cons = v32; return;
+    case EVENTQ_IRQ_CFG1: evtq_.irqCfg1 = v32; return;
+    case EVENTQ_IRQ_CFG2: evtq_.irqCfg2 = v32; return;
     case PRIQ_PROD:
-    case PRIQ_PROD_P0: priqProd_ = v32; return;
+    case PRIQ_PROD_P0: priq_.prod = v32; return;
     case PRIQ_CONS:
-    case PRIQ_CONS_P0: priqCons_ = v32; return;
+    case PRIQ_CONS_P0: priq_.cons = v32; return;
     default: ++unknownRegs_; return;  // IDRs and unknown offsets: write ignored
   }
-}
-
-uint32_t SmmuCore::cmdqCons() const {
-  return cmdqConsPtr_ | (cmdqErr_ << reg::CMDQ_CONS_ERR_SHIFT);
 }
 
 void SmmuCore::setGerror(uint32_t bit) {
@@ -362,7 +360,7 @@ void SmmuCore::setGerror(uint32_t bit) {
 }
 
 void SmmuCore::cmdqError(uint32_t cerror) {
-  cmdqErr_ = cerror;
+  cmdq_.stop(cerror);
   ++stats_.commandErrors;
   setGerror(reg::GERROR_CMDQ_ERR);
 }
@@ -373,32 +371,25 @@ void SmmuCore::cmdqError(uint32_t cerror) {
 bool SmmuCore::commandsPending() const {
   if (!(cr0_ & reg::CR0_CMDQEN)) return false;
   if ((gerror_ ^ gerrorn_) & reg::GERROR_CMDQ_ERR) return false;  // stopped until acknowledged
-  QueueIndex q{std::min<unsigned>(cmdqBase_ & reg::Q_BASE_LOG2SIZE_MASK, cfg_.features.cmdqLog2)};
-  return !q.empty(cmdqProd_, cmdqConsPtr_);
+  return !cmdq_.empty();
 }
 
 Tick SmmuCore::processCommands(unsigned maxCommands, Tick now) {
   Tick t = 0;
-  const QueueIndex q{
-      std::min<unsigned>(cmdqBase_ & reg::Q_BASE_LOG2SIZE_MASK, cfg_.features.cmdqLog2)};
-  const PhysAddr base = cmdqBase_ & reg::Q_BASE_ADDR_MASK;
   for (unsigned n = 0; n < maxCommands && commandsPending(); ++n) {
-    Command::Words w{};
-    const PhysAddr at = base + PhysAddr(q.index(cmdqConsPtr_)) * 16;
-    if (mem_.read(at, w.data(), 16, &t) != MemStatus::Ok) {
+    Command c;
+    if (cmdq_.readHead(mem_, c, &t) != MemStatus::Ok) {
       cmdqError(reg::CERROR_ABT);
       break;
     }
     t += Tick(cfg_.timing.commandCycles) * cfg_.timing.clockPeriodPs;
-    const Command c = Command::decode(w);
     ++stats_.commands;
     cmdAt_ = now + t;
     if (!executeCommand(c, t)) {
       cmdqError(reg::CERROR_ILL);  // CONS stays on the offending command
       break;
     }
-    cmdqErr_ = reg::CERROR_NONE;
-    cmdqConsPtr_ = q.next(cmdqConsPtr_);
+    cmdq_.consumed();
   }
   return t;
 }
@@ -546,27 +537,17 @@ bool SmmuCore::recordEvent(const EventRecord& r, Tick* lat) {
     ++stats_.eventsLost;
     return false;
   }
-  const QueueIndex q{
-      std::min<unsigned>(evtqBase_ & reg::Q_BASE_LOG2SIZE_MASK, cfg_.features.evtqLog2)};
-  if (q.full(evtqProd_, evtqCons_)) {
-    // Overflow: the record is lost; PROD.OVFLG is toggled to differ from CONS.OVACKFLG unless
-    // an earlier overflow is still unacknowledged.
-    if (((evtqProd_ ^ evtqCons_) & reg::Q_OVERFLOW_FLAG) == 0) evtqProd_ ^= reg::Q_OVERFLOW_FLAG;
-    ++stats_.eventsLost;
-    return false;
-  }
   const EventRecord::Words w = r.encode();
-  const PhysAddr at =
-      (evtqBase_ & reg::Q_BASE_ADDR_MASK) + PhysAddr(q.index(evtqProd_)) * 32;
-  if (mem_.write(at, w.data(), 32, lat) != MemStatus::Ok) {
-    setGerror(reg::GERROR_EVTQ_ABT_ERR);
-    cr0_ &= ~reg::CR0_EVENTQEN;  // the queue is disabled on an abort
-    ++stats_.eventsLost;
-    return false;
+  switch (evtq_.write(mem_, w.data(), lat)) {
+    case EventQueue::Outcome::Written: ++stats_.eventsRecorded; return true;
+    case EventQueue::Outcome::Overflow: break;
+    case EventQueue::Outcome::Abort:
+      setGerror(reg::GERROR_EVTQ_ABT_ERR);
+      cr0_ &= ~reg::CR0_EVENTQEN;  // the queue is disabled on an abort
+      break;
   }
-  evtqProd_ = q.next(evtqProd_);
-  ++stats_.eventsRecorded;
-  return true;
+  ++stats_.eventsLost;
+  return false;
 }
 
 // ---------------------------------------------------------------------------------------------

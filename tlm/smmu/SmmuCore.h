@@ -10,6 +10,8 @@
 #include "arch/Registers.h"
 #include "arch/Types.h"
 #include "mem/PhysMem.h"
+#include "smmu/CommandQueue.h"
+#include "smmu/EventQueue.h"
 #include "smmu/SmmuConfig.h"
 #include "smmu/Translation.h"
 #include "smmu/TranslationTypes.h"
@@ -197,7 +199,6 @@ class SmmuCore {
 
  private:
   struct Context;  // resolved configuration of a stream context (see SmmuCore.cpp)
-  uint32_t cmdqCons() const;
   void cmdqError(uint32_t cerror);
   void setGerror(uint32_t bit);
   bool executeCommand(const Command& c, Tick& t);
@@ -297,14 +298,9 @@ class SmmuCore {
   uint32_t gerrorIrqCfg1_ = 0, gerrorIrqCfg2_ = 0;
   uint64_t strtabBase_ = 0;
   uint32_t strtabBaseCfg_ = 0;
-  uint64_t cmdqBase_ = 0;
-  uint32_t cmdqProd_ = 0, cmdqConsPtr_ = 0, cmdqErr_ = 0;
-  uint64_t evtqBase_ = 0;
-  uint32_t evtqProd_ = 0, evtqCons_ = 0;
-  uint64_t evtqIrqCfg0_ = 0;
-  uint32_t evtqIrqCfg1_ = 0, evtqIrqCfg2_ = 0;
-  uint64_t priqBase_ = 0;
-  uint32_t priqProd_ = 0, priqCons_ = 0;
+  CommandQueue cmdq_;
+  EventQueue evtq_;
+  EventQueue priq_;  // registers only until PRI is modelled
 };
 
 }  // namespace smmu
