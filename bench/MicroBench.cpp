@@ -65,17 +65,17 @@ void BM_TlbLookupHit(benchmark::State& state) {
   const unsigned live = unsigned(state.range(0));
   SetAssocTlb tlb(512, 4, "lru");
   TlbEntry e;
-  e.sid = 1;
+  e.tag.sid = 1;
   for (unsigned p = 0; p < live; ++p) {
-    e.vaBase = kIova + (uint64_t(p) << 12);
-    e.paBase = kData + (uint64_t(p) << 12);
+    e.tag.vaBase = kIova + (uint64_t(p) << 12);
+    e.out.paBase = kData + (uint64_t(p) << 12);
     tlb.insert(e);
   }
   TlbLookupKey key{1, 0, false, 0};
   uint64_t i = 0, hits = 0;
   for (auto _ : state) {
     key.va = kIova + ((i++ % live) << 12) + 0x40;
-    hits += tlb.lookup(key) != nullptr;
+    hits += tlb.find(key) != nullptr;
   }
   if (hits != i) state.SkipWithError("expected every lookup to hit");
   state.SetItemsProcessed(int64_t(i));
@@ -85,16 +85,16 @@ BENCHMARK(BM_TlbLookupHit)->Arg(64)->Arg(256);
 void BM_TlbLookupMiss(benchmark::State& state) {
   SetAssocTlb tlb(512, 4, "lru");
   TlbEntry e;
-  e.sid = 1;
+  e.tag.sid = 1;
   for (unsigned p = 0; p < 512; ++p) {
-    e.vaBase = kIova + (uint64_t(p) << 12);
+    e.tag.vaBase = kIova + (uint64_t(p) << 12);
     tlb.insert(e);
   }
   TlbLookupKey key{2, 0, false, 0};  // another stream: never present
   uint64_t i = 0;
   for (auto _ : state) {
     key.va = kIova + ((i++ & 511) << 12);
-    benchmark::DoNotOptimize(tlb.lookup(key));
+    benchmark::DoNotOptimize(tlb.find(key));
   }
   state.SetItemsProcessed(int64_t(i));
 }

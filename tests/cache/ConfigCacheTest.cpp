@@ -12,20 +12,20 @@ namespace {
 
 ConfigEntry cfg(uint32_t sid, uint32_t ssid = 0, bool ssv = false) {
   ConfigEntry e;
-  e.sid = sid;
-  e.ssid = ssid;
-  e.ssv = ssv;
-  e.ste.valid = true;
-  e.ste.config = 0b101;
-  e.ste.s1ContextPtr = 0x100000 + uint64_t(sid) * 0x1000;
-  e.hasCd = true;
-  e.cd.t0sz = uint8_t(16 + (ssid & 7));
+  e.tag.sid = sid;
+  e.tag.ssid = ssid;
+  e.tag.ssv = ssv;
+  e.out.ste.valid = true;
+  e.out.ste.config = 0b101;
+  e.out.ste.s1ContextPtr = 0x100000 + uint64_t(sid) * 0x1000;
+  e.out.hasCd = true;
+  e.out.cd.t0sz = uint8_t(16 + (ssid & 7));
   return e;
 }
 
 // Lookup and fill on a miss. Returns hit.
 bool access(SetAssocConfigCache& c, uint32_t sid, uint32_t ssid = 0, bool ssv = false) {
-  if (c.lookup(sid, ssid, ssv)) return true;
+  if (c.find(sid, ssid, ssv)) return true;
   c.insert(cfg(sid, ssid, ssv));
   return false;
 }
@@ -65,36 +65,36 @@ TEST(SetAssocConfigCache, ConstructorErrors) {
 
 TEST(SetAssocConfigCache, KeyedByStreamContext) {
   SetAssocConfigCache c(16, 4);
-  EXPECT_EQ(c.lookup(7, 0, false), nullptr);
+  EXPECT_EQ(c.find(7, 0, false), nullptr);
   c.insert(cfg(7, 3, false));  // no substream: ssid not part of the key
-  const ConfigEntry* e = c.lookup(7, 0, false);
+  const ConfigEntry* e = c.find(7, 0, false);
   ASSERT_NE(e, nullptr);
-  EXPECT_EQ(e->ste.s1ContextPtr, 0x107000u);
-  EXPECT_NE(c.lookup(7, 42, false), nullptr);
-  EXPECT_EQ(c.lookup(7, 0, true), nullptr);
-  EXPECT_EQ(c.lookup(7, 3, true), nullptr);
-  EXPECT_EQ(c.lookup(8, 0, false), nullptr);
+  EXPECT_EQ(e->out.ste.s1ContextPtr, 0x107000u);
+  EXPECT_NE(c.find(7, 42, false), nullptr);
+  EXPECT_EQ(c.find(7, 0, true), nullptr);
+  EXPECT_EQ(c.find(7, 3, true), nullptr);
+  EXPECT_EQ(c.find(8, 0, false), nullptr);
   c.insert(cfg(7, 0, true));
   c.insert(cfg(7, 5, true));
   EXPECT_EQ(c.occupancy(), 3u);
-  ASSERT_NE(c.lookup(7, 5, true), nullptr);
-  EXPECT_EQ(c.lookup(7, 5, true)->cd.t0sz, 21);
-  ASSERT_NE(c.lookup(7, 0, true), nullptr);
-  EXPECT_EQ(c.lookup(7, 0, true)->cd.t0sz, 16);
-  EXPECT_EQ(c.lookup(7, 6, true), nullptr);
+  ASSERT_NE(c.find(7, 5, true), nullptr);
+  EXPECT_EQ(c.find(7, 5, true)->out.cd.t0sz, 21);
+  ASSERT_NE(c.find(7, 0, true), nullptr);
+  EXPECT_EQ(c.find(7, 0, true)->out.cd.t0sz, 16);
+  EXPECT_EQ(c.find(7, 6, true), nullptr);
 }
 
 TEST(SetAssocConfigCache, SameKeyUpdatesInPlace) {
   SetAssocConfigCache c(4, 0);
   c.insert(cfg(1));
   ConfigEntry e = cfg(1);
-  e.ste.config = 0b100;
-  e.hasCd = false;
+  e.out.ste.config = 0b100;
+  e.out.hasCd = false;
   c.insert(e);
   EXPECT_EQ(c.occupancy(), 1u);
-  ASSERT_NE(c.lookup(1, 0, false), nullptr);
-  EXPECT_EQ(c.lookup(1, 0, false)->ste.config, 0b100);
-  EXPECT_FALSE(c.lookup(1, 0, false)->hasCd);
+  ASSERT_NE(c.find(1, 0, false), nullptr);
+  EXPECT_EQ(c.find(1, 0, false)->out.ste.config, 0b100);
+  EXPECT_FALSE(c.find(1, 0, false)->out.hasCd);
   EXPECT_EQ(c.stats().fills, 2u);
   EXPECT_EQ(c.stats().evictions, 0u);
 }
@@ -104,9 +104,9 @@ TEST(SetAssocConfigCache, LruEvictionAndStats) {
   for (uint32_t s = 0; s < 4; ++s) EXPECT_FALSE(access(c, s));
   EXPECT_TRUE(access(c, 0));   // order (old->new): 1 2 3 0
   EXPECT_FALSE(access(c, 9));  // evicts 1
-  EXPECT_EQ(c.lookup(1, 0, false), nullptr);
-  EXPECT_NE(c.lookup(2, 0, false), nullptr);
-  EXPECT_NE(c.lookup(0, 0, false), nullptr);
+  EXPECT_EQ(c.find(1, 0, false), nullptr);
+  EXPECT_NE(c.find(2, 0, false), nullptr);
+  EXPECT_NE(c.find(0, 0, false), nullptr);
   const CacheStats& s = c.stats();
   EXPECT_EQ(s.lookups, 9u);  // 6 accesses + 3 probes
   EXPECT_EQ(s.hits, 3u);
@@ -120,8 +120,8 @@ TEST(SetAssocConfigCache, FifoIgnoresHits) {
   for (uint32_t s = 0; s < 4; ++s) access(c, s);
   EXPECT_TRUE(access(c, 0));
   EXPECT_FALSE(access(c, 9));  // evicts 0, the oldest fill, despite the hit
-  EXPECT_EQ(c.lookup(0, 0, false), nullptr);
-  EXPECT_NE(c.lookup(1, 0, false), nullptr);
+  EXPECT_EQ(c.find(0, 0, false), nullptr);
+  EXPECT_NE(c.find(1, 0, false), nullptr);
 }
 
 TEST(SetAssocConfigCache, SetConflictAndSpread) {
@@ -130,7 +130,7 @@ TEST(SetAssocConfigCache, SetConflictAndSpread) {
   access(c, 0);
   access(c, 8);
   access(c, 16);  // evicts 0
-  EXPECT_EQ(c.lookup(0, 0, false), nullptr);
+  EXPECT_EQ(c.find(0, 0, false), nullptr);
   EXPECT_EQ(c.occupancy(), 2u);
   for (unsigned r = 0; r < 5; ++r)
     for (uint32_t s : {0u, 8u, 16u}) EXPECT_FALSE(access(c, s));
@@ -147,7 +147,7 @@ TEST(SetAssocConfigCache, InvalidateAll) {
   for (uint32_t s = 0; s < 6; ++s) access(c, s);
   EXPECT_EQ(c.invalidateAll(), 6u);
   EXPECT_EQ(c.occupancy(), 0u);
-  EXPECT_EQ(c.lookup(3, 0, false), nullptr);
+  EXPECT_EQ(c.find(3, 0, false), nullptr);
   EXPECT_EQ(c.stats().invalidated, 6u);
 }
 
@@ -158,10 +158,10 @@ TEST(SetAssocConfigCache, InvalidateSidRangeInclusive) {
     access(c, s, 1, true);
   }
   EXPECT_EQ(c.invalidateSidRange(11, 13), 6u);
-  EXPECT_NE(c.lookup(10, 0, false), nullptr);
-  EXPECT_EQ(c.lookup(11, 0, false), nullptr);
-  EXPECT_EQ(c.lookup(13, 1, true), nullptr);
-  EXPECT_NE(c.lookup(14, 1, true), nullptr);
+  EXPECT_NE(c.find(10, 0, false), nullptr);
+  EXPECT_EQ(c.find(11, 0, false), nullptr);
+  EXPECT_EQ(c.find(13, 1, true), nullptr);
+  EXPECT_NE(c.find(14, 1, true), nullptr);
   EXPECT_EQ(c.invalidateSidRange(14, 14), 2u);
   EXPECT_EQ(c.invalidateSidRange(15, 10), 0u);
   EXPECT_EQ(c.occupancy(), 4u);
@@ -176,13 +176,13 @@ TEST(SetAssocConfigCache, InvalidateCd) {
   access(c, 3, 0, false);  // no substream: uses CD 0
   access(c, 3, 0, true);   // substream 0
   EXPECT_EQ(c.invalidateCd(3, 1), 1u);
-  EXPECT_EQ(c.lookup(3, 1, true), nullptr);
-  EXPECT_NE(c.lookup(3, 2, true), nullptr);
-  EXPECT_NE(c.lookup(4, 1, true), nullptr);
-  EXPECT_NE(c.lookup(3, 0, false), nullptr);
+  EXPECT_EQ(c.find(3, 1, true), nullptr);
+  EXPECT_NE(c.find(3, 2, true), nullptr);
+  EXPECT_NE(c.find(4, 1, true), nullptr);
+  EXPECT_NE(c.find(3, 0, false), nullptr);
   EXPECT_EQ(c.invalidateCd(3, 0), 2u);
-  EXPECT_EQ(c.lookup(3, 0, false), nullptr);
-  EXPECT_EQ(c.lookup(3, 0, true), nullptr);
+  EXPECT_EQ(c.find(3, 0, false), nullptr);
+  EXPECT_EQ(c.find(3, 0, true), nullptr);
   EXPECT_EQ(c.invalidateCd(3, 1), 0u);
   EXPECT_EQ(c.occupancy(), 2u);
 }
@@ -195,10 +195,10 @@ TEST(SetAssocConfigCache, InvalidateCdAll) {
   access(c, 4, 1, true);
   access(c, 2, 0, false);
   EXPECT_EQ(c.invalidateCdAll(3), 3u);
-  EXPECT_EQ(c.lookup(3, 2, true), nullptr);
-  EXPECT_EQ(c.lookup(3, 0, false), nullptr);
-  EXPECT_NE(c.lookup(4, 1, true), nullptr);
-  EXPECT_NE(c.lookup(2, 0, false), nullptr);
+  EXPECT_EQ(c.find(3, 2, true), nullptr);
+  EXPECT_EQ(c.find(3, 0, false), nullptr);
+  EXPECT_NE(c.find(4, 1, true), nullptr);
+  EXPECT_NE(c.find(2, 0, false), nullptr);
   // The freed ways are filled again without evicting anything.
   const uint64_t ev = c.stats().evictions;
   access(c, 3, 1, true);

@@ -20,24 +20,24 @@ using smmu::testing::Rand;  // the workload's own generator
 
 TlbEntry entry(uint64_t va, uint8_t shift, uint32_t sid, uint32_t ssid, bool ssv, uint64_t tag) {
   TlbEntry e;
-  e.sid = sid;
-  e.ssid = ssid;
-  e.ssv = ssv;
-  e.vaBase = va & ~((uint64_t(1) << shift) - 1);
-  e.paBase = 0x80000000ull + e.vaBase + (tag << 32);  // tag: tells an in-place update apart
-  e.pageShift = shift;
-  e.asid = uint16_t(tag & 3);
-  e.vmid = uint16_t(sid & 1);
-  e.global = (tag & 4) != 0;
+  e.tag.sid = sid;
+  e.tag.ssid = ssid;
+  e.tag.ssv = ssv;
+  e.tag.vaBase = va & ~((uint64_t(1) << shift) - 1);
+  e.out.paBase = 0x80000000ull + e.tag.vaBase + (tag << 32);  // tag: tells an in-place update apart
+  e.tag.pageShift = shift;
+  e.tag.asid = uint16_t(tag & 3);
+  e.tag.vmid = uint16_t(sid & 1);
+  e.tag.global = (tag & 4) != 0;
   return e;
 }
 
 // What a lookup returned, comparable between two TLBs.
 std::string describe(const TlbEntry* e) {
   if (!e) return "miss";
-  return std::to_string(e->sid) + "/" + std::to_string(e->ssv) + "/" + std::to_string(e->ssid) +
-         "@" + std::to_string(e->vaBase) + "+" + std::to_string(e->pageShift) + "->" +
-         std::to_string(e->paBase);
+  return std::to_string(e->tag.sid) + "/" + std::to_string(e->tag.ssv) + "/" + std::to_string(e->tag.ssid) +
+         "@" + std::to_string(e->tag.vaBase) + "+" + std::to_string(e->tag.pageShift) + "->" +
+         std::to_string(e->out.paBase);
 }
 
 void expectSameStats(const SetAssocTlb& a, const SetAssocTlb& b, const std::string& where) {
@@ -84,8 +84,8 @@ void compareRuns(unsigned entries, unsigned ways, const char* policy, uint64_t s
     } else if (op < 940) {  // a lookup, the next line of the page; fill on a miss
       va += 64 * r.below(3);
       const TlbLookupKey k{sid, ssid, ssv, va};
-      const TlbEntry* a = memo.lookup(k);
-      const TlbEntry* b = ref.lookup(k);
+      const TlbEntry* a = memo.find(k);
+      const TlbEntry* b = ref.find(k);
       ASSERT_EQ(describe(a), describe(b)) << where;
       if (a) {
         ++hits;
@@ -145,13 +145,13 @@ TEST(SetAssocTlbLastHit, SmallerPageInsideTheLastBlockHit) {
   SetAssocTlb t(64, 4);
   t.insert(entry(0x200000, 21, 1, 0, false, 0));   // 2M block
   t.insert(entry(0x201000, 12, 1, 0, false, 1));   // a 4K page inside it
-  const TlbEntry* b = t.lookup({1, 0, false, 0x200040});
+  const TlbEntry* b = t.find({1, 0, false, 0x200040});
   ASSERT_NE(b, nullptr);
-  EXPECT_EQ(b->pageShift, 21);
-  const TlbEntry* p = t.lookup({1, 0, false, 0x201080});
+  EXPECT_EQ(b->tag.pageShift, 21);
+  const TlbEntry* p = t.find({1, 0, false, 0x201080});
   ASSERT_NE(p, nullptr);
-  EXPECT_EQ(p->pageShift, 12);
-  EXPECT_EQ(t.lookup({1, 0, false, 0x200080})->pageShift, 21);
+  EXPECT_EQ(p->tag.pageShift, 12);
+  EXPECT_EQ(t.find({1, 0, false, 0x200080})->tag.pageShift, 21);
   EXPECT_EQ(t.stats().hits, 3u);
 }
 
@@ -160,22 +160,22 @@ TEST(SetAssocTlbLastHit, SmallerPageInsideTheLastBlockHit) {
 TEST(SetAssocTlbLastHit, ForgottenOnInvalidationAndUpdate) {
   SetAssocTlb t(64, 4);
   t.insert(entry(0x5000, 12, 2, 7, true, 0));
-  ASSERT_NE(t.lookup({2, 7, true, 0x5000}), nullptr);
-  EXPECT_EQ(t.lookup({2, 7, true, 0x5fc0})->paBase, 0x80005000ull);
-  EXPECT_EQ(t.lookup({2, 6, true, 0x5000}), nullptr);   // other substream
-  EXPECT_EQ(t.lookup({2, 7, false, 0x5000}), nullptr);  // no substream
-  EXPECT_EQ(t.lookup({3, 7, true, 0x5000}), nullptr);   // other stream
-  EXPECT_EQ(t.lookup({2, 7, true, 0x6000}), nullptr);   // next page
-  ASSERT_NE(t.lookup({2, 7, true, 0x5040}), nullptr);
+  ASSERT_NE(t.find({2, 7, true, 0x5000}), nullptr);
+  EXPECT_EQ(t.find({2, 7, true, 0x5fc0})->out.paBase, 0x80005000ull);
+  EXPECT_EQ(t.find({2, 6, true, 0x5000}), nullptr);   // other substream
+  EXPECT_EQ(t.find({2, 7, false, 0x5000}), nullptr);  // no substream
+  EXPECT_EQ(t.find({3, 7, true, 0x5000}), nullptr);   // other stream
+  EXPECT_EQ(t.find({2, 7, true, 0x6000}), nullptr);   // next page
+  ASSERT_NE(t.find({2, 7, true, 0x5040}), nullptr);
   t.insert(entry(0x5000, 12, 2, 7, true, 1));  // same tag: updated in place
-  EXPECT_EQ(t.lookup({2, 7, true, 0x5080})->paBase, 0x80005000ull + (1ull << 32));
+  EXPECT_EQ(t.find({2, 7, true, 0x5080})->out.paBase, 0x80005000ull + (1ull << 32));
   EXPECT_EQ(t.invalidateSubstream(2, 7), 1u);
-  EXPECT_EQ(t.lookup({2, 7, true, 0x5080}), nullptr);
+  EXPECT_EQ(t.find({2, 7, true, 0x5080}), nullptr);
   t.insert(entry(0x5000, 12, 2, 0, false, 0));
-  ASSERT_NE(t.lookup({2, 9, false, 0x5000}), nullptr);  // without ssv the ssid plays no part
-  ASSERT_NE(t.lookup({2, 3, false, 0x5040}), nullptr);
+  ASSERT_NE(t.find({2, 9, false, 0x5000}), nullptr);  // without ssv the ssid plays no part
+  ASSERT_NE(t.find({2, 3, false, 0x5040}), nullptr);
   EXPECT_EQ(t.invalidateAll(), 1u);
-  EXPECT_EQ(t.lookup({2, 3, false, 0x5040}), nullptr);
+  EXPECT_EQ(t.find({2, 3, false, 0x5040}), nullptr);
   EXPECT_EQ(t.stats().hits, 6u);
   EXPECT_EQ(t.stats().misses, 6u);
 }

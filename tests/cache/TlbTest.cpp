@@ -17,13 +17,13 @@ constexpr uint64_t k4K = 0x1000, k2M = 0x200000;
 TlbEntry entry(uint64_t vaBase, uint8_t shift = 12, uint32_t sid = 0, uint32_t ssid = 0,
                bool ssv = false) {
   TlbEntry e;
-  e.sid = sid;
-  e.ssid = ssid;
-  e.ssv = ssv;
-  e.vaBase = vaBase;
-  e.paBase = 0x80000000ull + vaBase;
-  e.pageShift = shift;
-  e.level = shift == 12 ? 3 : shift == 21 ? 2 : 1;
+  e.tag.sid = sid;
+  e.tag.ssid = ssid;
+  e.tag.ssv = ssv;
+  e.tag.vaBase = vaBase;
+  e.out.paBase = 0x80000000ull + vaBase;
+  e.tag.pageShift = shift;
+  e.out.level = shift == 12 ? 3 : shift == 21 ? 2 : 1;
   return e;
 }
 
@@ -33,7 +33,7 @@ TlbLookupKey key(uint64_t va, uint32_t sid = 0, uint32_t ssid = 0, bool ssv = fa
 
 // One access of 4 KB page `page` of stream `sid`: lookup, and fill on a miss. Returns hit.
 bool access(SetAssocTlb& t, uint64_t page, uint32_t sid = 0) {
-  if (t.lookup(key(page * k4K, sid))) return true;
+  if (t.find(key(page * k4K, sid))) return true;
   t.insert(entry(page * k4K, 12, sid));
   return false;
 }
@@ -95,47 +95,47 @@ TEST(SetAssocTlb, ConstructorErrors) {
 
 TEST(SetAssocTlb, HitWithinPageOnly) {
   SetAssocTlb t(64, 4);
-  EXPECT_EQ(t.lookup(key(0x12345678)), nullptr);
+  EXPECT_EQ(t.find(key(0x12345678)), nullptr);
   t.insert(entry(0x12345000));
-  const TlbEntry* e = t.lookup(key(0x12345678));
+  const TlbEntry* e = t.find(key(0x12345678));
   ASSERT_NE(e, nullptr);
-  EXPECT_EQ(e->vaBase, 0x12345000u);
-  EXPECT_EQ(e->paBase, 0x92345000u);
-  EXPECT_NE(t.lookup(key(0x12345fff)), nullptr);
-  EXPECT_EQ(t.lookup(key(0x12346000)), nullptr);
-  EXPECT_EQ(t.lookup(key(0x12344fff)), nullptr);
-  EXPECT_EQ(t.lookup(key(0x12345678, 1)), nullptr);  // other stream
+  EXPECT_EQ(e->tag.vaBase, 0x12345000u);
+  EXPECT_EQ(e->out.paBase, 0x92345000u);
+  EXPECT_NE(t.find(key(0x12345fff)), nullptr);
+  EXPECT_EQ(t.find(key(0x12346000)), nullptr);
+  EXPECT_EQ(t.find(key(0x12344fff)), nullptr);
+  EXPECT_EQ(t.find(key(0x12345678, 1)), nullptr);  // other stream
   EXPECT_EQ(t.occupancy(), 1u);
 }
 
 TEST(SetAssocTlb, SubstreamKey) {
   SetAssocTlb t(64, 4);
   t.insert(entry(0x1000, 12, 5, 7, false));  // no substream: ssid is not part of the key
-  EXPECT_NE(t.lookup(key(0x1000, 5, 0, false)), nullptr);
-  EXPECT_NE(t.lookup(key(0x1000, 5, 99, false)), nullptr);
-  EXPECT_EQ(t.lookup(key(0x1000, 5, 7, true)), nullptr);
-  EXPECT_EQ(t.lookup(key(0x1000, 5, 0, true)), nullptr);
+  EXPECT_NE(t.find(key(0x1000, 5, 0, false)), nullptr);
+  EXPECT_NE(t.find(key(0x1000, 5, 99, false)), nullptr);
+  EXPECT_EQ(t.find(key(0x1000, 5, 7, true)), nullptr);
+  EXPECT_EQ(t.find(key(0x1000, 5, 0, true)), nullptr);
   t.insert(entry(0x1000, 12, 5, 1, true));
   t.insert(entry(0x1000, 12, 5, 2, true));
   EXPECT_EQ(t.occupancy(), 3u);
-  ASSERT_NE(t.lookup(key(0x1000, 5, 1, true)), nullptr);
-  EXPECT_EQ(t.lookup(key(0x1000, 5, 1, true))->ssid, 1u);
-  EXPECT_EQ(t.lookup(key(0x1000, 5, 2, true))->ssid, 2u);
-  EXPECT_EQ(t.lookup(key(0x1000, 5, 3, true)), nullptr);
+  ASSERT_NE(t.find(key(0x1000, 5, 1, true)), nullptr);
+  EXPECT_EQ(t.find(key(0x1000, 5, 1, true))->tag.ssid, 1u);
+  EXPECT_EQ(t.find(key(0x1000, 5, 2, true))->tag.ssid, 2u);
+  EXPECT_EQ(t.find(key(0x1000, 5, 3, true)), nullptr);
 }
 
 TEST(SetAssocTlb, SameTagUpdatesInPlace) {
   SetAssocTlb t(4, 0);
   t.insert(entry(0x5000));
   TlbEntry e = entry(0x5000);
-  e.paBase = 0x1234000;
-  e.attrs.readOnly = true;
+  e.out.paBase = 0x1234000;
+  e.out.attrs.readOnly = true;
   t.insert(e);
   EXPECT_EQ(t.occupancy(), 1u);
-  const TlbEntry* got = t.lookup(key(0x5008));
+  const TlbEntry* got = t.find(key(0x5008));
   ASSERT_NE(got, nullptr);
-  EXPECT_EQ(got->paBase, 0x1234000u);
-  EXPECT_TRUE(got->attrs.readOnly);
+  EXPECT_EQ(got->out.paBase, 0x1234000u);
+  EXPECT_TRUE(got->out.attrs.readOnly);
   EXPECT_EQ(t.stats().fills, 2u);
   EXPECT_EQ(t.stats().evictions, 0u);
 }
@@ -143,14 +143,14 @@ TEST(SetAssocTlb, SameTagUpdatesInPlace) {
 TEST(SetAssocTlb, BypassEntryIsOrdinary) {
   SetAssocTlb t(16, 4);
   TlbEntry e = entry(0x40000000, 30, 9);
-  e.bypass = true;
-  e.paBase = 0x40000000;
+  e.out.bypass = true;
+  e.out.paBase = 0x40000000;
   t.insert(e);
-  const TlbEntry* got = t.lookup(key(0x7fffffff, 9));
+  const TlbEntry* got = t.find(key(0x7fffffff, 9));
   ASSERT_NE(got, nullptr);
-  EXPECT_TRUE(got->bypass);
+  EXPECT_TRUE(got->out.bypass);
   EXPECT_EQ(t.invalidateStream(9, 9), 1u);
-  EXPECT_EQ(t.lookup(key(0x7fffffff, 9)), nullptr);
+  EXPECT_EQ(t.find(key(0x7fffffff, 9)), nullptr);
 }
 
 TEST(SetAssocTlb, InsertErrors) {
@@ -158,14 +158,14 @@ TEST(SetAssocTlb, InsertErrors) {
   EXPECT_THROW(t.insert(entry(0x1800)), std::invalid_argument);      // not 4K aligned
   EXPECT_THROW(t.insert(entry(0x101000, 21)), std::invalid_argument);  // not 2M aligned
   TlbEntry big = entry(0);
-  big.pageShift = 64;
+  big.tag.pageShift = 64;
   EXPECT_THROW(t.insert(big), std::invalid_argument);
   EXPECT_EQ(t.occupancy(), 0u);
-  big.pageShift = 63;  // the largest legal one; covers half of the address space
-  big.vaBase = 0x8000000000000000ull;
+  big.tag.pageShift = 63;  // the largest legal one; covers half of the address space
+  big.tag.vaBase = 0x8000000000000000ull;
   t.insert(big);
-  EXPECT_NE(t.lookup(key(~uint64_t(0))), nullptr);
-  EXPECT_EQ(t.lookup(key(0x7fffffffffffffffull)), nullptr);
+  EXPECT_NE(t.find(key(~uint64_t(0))), nullptr);
+  EXPECT_EQ(t.find(key(0x7fffffffffffffffull)), nullptr);
 }
 
 TEST(SetAssocTlb, StatsCountEachEvent) {
@@ -311,13 +311,13 @@ TEST(SetAssocTlbMixed, BlockFoundForAnyVaInside) {
   SetAssocTlb t(64, 4);
   t.insert(entry(0x40000000, 21, 2));
   for (uint64_t va : {0x40000000ull, 0x40000fffull, 0x40123456ull, 0x401fffffull}) {
-    const TlbEntry* e = t.lookup(key(va, 2));
+    const TlbEntry* e = t.find(key(va, 2));
     ASSERT_NE(e, nullptr) << std::hex << va;
-    EXPECT_EQ(e->pageShift, 21);
-    EXPECT_EQ(e->paBase + (va - e->vaBase), 0x80000000ull + va);
+    EXPECT_EQ(e->tag.pageShift, 21);
+    EXPECT_EQ(e->out.paBase + (va - e->tag.vaBase), 0x80000000ull + va);
   }
-  EXPECT_EQ(t.lookup(key(0x40200000, 2)), nullptr);
-  EXPECT_EQ(t.lookup(key(0x3fffffff, 2)), nullptr);
+  EXPECT_EQ(t.find(key(0x40200000, 2)), nullptr);
+  EXPECT_EQ(t.find(key(0x3fffffff, 2)), nullptr);
   EXPECT_EQ(t.pageShiftsPresent(), uint64_t(1) << 21);
 }
 
@@ -328,36 +328,36 @@ TEST(SetAssocTlbMixed, SizesCoexist) {
   t.insert(entry(0xc0000000, 30));
   EXPECT_EQ(t.pageShiftsPresent(),
             (uint64_t(1) << 12) | (uint64_t(1) << 21) | (uint64_t(1) << 30));
-  ASSERT_NE(t.lookup(key(0x80001abc)), nullptr);
-  EXPECT_EQ(t.lookup(key(0x80001abc))->pageShift, 12);
-  EXPECT_EQ(t.lookup(key(0x80000abc)), nullptr);  // same 2M region as no entry
-  ASSERT_NE(t.lookup(key(0x803fffff)), nullptr);
-  EXPECT_EQ(t.lookup(key(0x803fffff))->pageShift, 21);
-  ASSERT_NE(t.lookup(key(0xc7654321)), nullptr);
-  EXPECT_EQ(t.lookup(key(0xc7654321))->pageShift, 30);
-  EXPECT_EQ(t.lookup(key(0x100000000)), nullptr);
+  ASSERT_NE(t.find(key(0x80001abc)), nullptr);
+  EXPECT_EQ(t.find(key(0x80001abc))->tag.pageShift, 12);
+  EXPECT_EQ(t.find(key(0x80000abc)), nullptr);  // same 2M region as no entry
+  ASSERT_NE(t.find(key(0x803fffff)), nullptr);
+  EXPECT_EQ(t.find(key(0x803fffff))->tag.pageShift, 21);
+  ASSERT_NE(t.find(key(0xc7654321)), nullptr);
+  EXPECT_EQ(t.find(key(0xc7654321))->tag.pageShift, 30);
+  EXPECT_EQ(t.find(key(0x100000000)), nullptr);
   // Removing the only 2M entry drops that size from the probe list.
   EXPECT_EQ(t.invalidateVa(0, 0, false, 0x80300000, k4K), 1u);
   EXPECT_EQ(t.pageShiftsPresent(), (uint64_t(1) << 12) | (uint64_t(1) << 30));
-  EXPECT_EQ(t.lookup(key(0x80200000)), nullptr);
-  EXPECT_NE(t.lookup(key(0x80001000)), nullptr);
+  EXPECT_EQ(t.find(key(0x80200000)), nullptr);
+  EXPECT_NE(t.find(key(0x80001000)), nullptr);
   // Evicting the last entry of a size drops it too.
   SetAssocTlb u(1, 0);
   u.insert(entry(0x200000, 21));
   u.insert(entry(0x5000, 12));
   EXPECT_EQ(u.pageShiftsPresent(), uint64_t(1) << 12);
-  EXPECT_EQ(u.lookup(key(0x200000)), nullptr);
+  EXPECT_EQ(u.find(key(0x200000)), nullptr);
 }
 
 TEST(SetAssocTlbMixed, GranulesOf16KAnd64K) {
   SetAssocTlb t(32, 4);
   t.insert(entry(0x10000, 16));  // 64K page
   t.insert(entry(0x4000, 14));   // 16K page
-  EXPECT_NE(t.lookup(key(0x1ffff)), nullptr);
-  EXPECT_EQ(t.lookup(key(0x20000)), nullptr);
-  EXPECT_NE(t.lookup(key(0x7fff)), nullptr);
-  EXPECT_EQ(t.lookup(key(0x8000)), nullptr);
-  EXPECT_EQ(t.lookup(key(0x3fff)), nullptr);
+  EXPECT_NE(t.find(key(0x1ffff)), nullptr);
+  EXPECT_EQ(t.find(key(0x20000)), nullptr);
+  EXPECT_NE(t.find(key(0x7fff)), nullptr);
+  EXPECT_EQ(t.find(key(0x8000)), nullptr);
+  EXPECT_EQ(t.find(key(0x3fff)), nullptr);
 }
 
 // ---- invalidation ------------------------------------------------------------------------------
@@ -365,9 +365,9 @@ TEST(SetAssocTlbMixed, GranulesOf16KAnd64K) {
 TlbEntry tagged(uint64_t vaBase, uint16_t vmid, uint16_t asid, bool global, uint32_t sid = 0,
                 uint8_t shift = 12) {
   TlbEntry e = entry(vaBase, shift, sid);
-  e.vmid = vmid;
-  e.asid = asid;
-  e.global = global;
+  e.tag.vmid = vmid;
+  e.tag.asid = asid;
+  e.tag.global = global;
   return e;
 }
 
@@ -388,9 +388,9 @@ TEST(SetAssocTlbInvalidate, Vmid) {
   t.insert(tagged(0x2000, 1, 6, true, 1));
   t.insert(tagged(0x3000, 2, 5, false, 2));
   EXPECT_EQ(t.invalidateVmid(1), 2u);  // global ones too
-  EXPECT_EQ(t.lookup(key(0x1000, 0)), nullptr);
-  EXPECT_EQ(t.lookup(key(0x2000, 1)), nullptr);
-  EXPECT_NE(t.lookup(key(0x3000, 2)), nullptr);
+  EXPECT_EQ(t.find(key(0x1000, 0)), nullptr);
+  EXPECT_EQ(t.find(key(0x2000, 1)), nullptr);
+  EXPECT_NE(t.find(key(0x3000, 2)), nullptr);
   EXPECT_EQ(t.invalidateVmid(1), 0u);
   EXPECT_EQ(t.occupancy(), 1u);
 }
@@ -403,11 +403,11 @@ TEST(SetAssocTlbInvalidate, AsidSparesGlobalAndOtherTags) {
   t.insert(tagged(0x4000, 1, 6, false));  // other ASID: kept
   t.insert(tagged(0x5000, 2, 5, false));  // other VMID: kept
   EXPECT_EQ(t.invalidateAsid(1, 5), 2u);
-  EXPECT_EQ(t.lookup(key(0x1000)), nullptr);
-  EXPECT_EQ(t.lookup(key(0x2000)), nullptr);
-  EXPECT_NE(t.lookup(key(0x3000)), nullptr);
-  EXPECT_NE(t.lookup(key(0x4000)), nullptr);
-  EXPECT_NE(t.lookup(key(0x5000)), nullptr);
+  EXPECT_EQ(t.find(key(0x1000)), nullptr);
+  EXPECT_EQ(t.find(key(0x2000)), nullptr);
+  EXPECT_NE(t.find(key(0x3000)), nullptr);
+  EXPECT_NE(t.find(key(0x4000)), nullptr);
+  EXPECT_NE(t.find(key(0x5000)), nullptr);
   EXPECT_EQ(t.stats().invalidated, 2u);
 }
 
@@ -420,11 +420,11 @@ TEST(SetAssocTlbInvalidate, VaWithAsidMatch) {
   t.insert(tagged(0x7000, 2, 5, false, 3));  // other VMID: kept
   t.insert(tagged(0x8000, 1, 5, false, 0));  // next page: kept
   EXPECT_EQ(t.invalidateVa(1, 5, true, 0x7000, k4K), 2u);
-  EXPECT_EQ(t.lookup(key(0x7000, 0)), nullptr);
-  EXPECT_EQ(t.lookup(key(0x7000, 1)), nullptr);
-  EXPECT_NE(t.lookup(key(0x7000, 2)), nullptr);
-  EXPECT_NE(t.lookup(key(0x7000, 3)), nullptr);
-  EXPECT_NE(t.lookup(key(0x8000, 0)), nullptr);
+  EXPECT_EQ(t.find(key(0x7000, 0)), nullptr);
+  EXPECT_EQ(t.find(key(0x7000, 1)), nullptr);
+  EXPECT_NE(t.find(key(0x7000, 2)), nullptr);
+  EXPECT_NE(t.find(key(0x7000, 3)), nullptr);
+  EXPECT_NE(t.find(key(0x8000, 0)), nullptr);
 }
 
 TEST(SetAssocTlbInvalidate, VaAnyAsid) {
@@ -434,7 +434,7 @@ TEST(SetAssocTlbInvalidate, VaAnyAsid) {
   t.insert(tagged(0x7000, 1, 6, false, 2));
   t.insert(tagged(0x7000, 2, 5, false, 3));
   EXPECT_EQ(t.invalidateVa(1, 0, false, 0x7abc, 1), 3u);  // NH_VAA: every ASID of VMID 1
-  EXPECT_NE(t.lookup(key(0x7000, 3)), nullptr);
+  EXPECT_NE(t.find(key(0x7000, 3)), nullptr);
   EXPECT_EQ(t.occupancy(), 1u);
 }
 
@@ -453,7 +453,7 @@ TEST(SetAssocTlbInvalidate, VaRangeOverlap) {
   EXPECT_EQ(t.invalidateVa(0, 0, false, 0x12800, 0x2000), 3u);
   for (uint64_t p = 0; p < 8; ++p) {
     bool gone = p >= 2 && p <= 4;
-    EXPECT_EQ(t.lookup(key(0x10000 + p * k4K, 1)) == nullptr, gone) << p;
+    EXPECT_EQ(t.find(key(0x10000 + p * k4K, 1)) == nullptr, gone) << p;
   }
   // A range that covers several whole entries and a block larger than the range.
   t.insert(tagged(0x40000000, 0, 0, false, 1, 30));
@@ -480,10 +480,10 @@ TEST(SetAssocTlbInvalidate, StreamRange) {
     t.insert(entry(0x200000, 21, sid, 1, true));
   }
   EXPECT_EQ(t.invalidateStream(4, 5), 4u);
-  EXPECT_NE(t.lookup(key(0x1000, 3)), nullptr);
-  EXPECT_EQ(t.lookup(key(0x1000, 4)), nullptr);
-  EXPECT_EQ(t.lookup(key(0x200000, 5, 1, true)), nullptr);
-  EXPECT_NE(t.lookup(key(0x200000, 6, 1, true)), nullptr);
+  EXPECT_NE(t.find(key(0x1000, 3)), nullptr);
+  EXPECT_EQ(t.find(key(0x1000, 4)), nullptr);
+  EXPECT_EQ(t.find(key(0x200000, 5, 1, true)), nullptr);
+  EXPECT_NE(t.find(key(0x200000, 6, 1, true)), nullptr);
   EXPECT_EQ(t.invalidateStream(7, 7), 0u);
   EXPECT_EQ(t.invalidateStream(6, 3), 0u);  // empty range
   EXPECT_EQ(t.invalidateStream(0, 0xffffffffu), 4u);
@@ -498,12 +498,12 @@ TEST(SetAssocTlbInvalidate, Substream) {
   t.insert(entry(0x3000, 12, 3, 0, false));  // no substream: CD 0
   t.insert(entry(0x1000, 12, 3, 0, true));   // substream 0
   EXPECT_EQ(t.invalidateSubstream(3, 1), 2u);
-  EXPECT_EQ(t.lookup(key(0x1000, 3, 1, true)), nullptr);
-  EXPECT_NE(t.lookup(key(0x1000, 3, 2, true)), nullptr);
-  EXPECT_NE(t.lookup(key(0x1000, 4, 1, true)), nullptr);
-  EXPECT_NE(t.lookup(key(0x3000, 3)), nullptr);
+  EXPECT_EQ(t.find(key(0x1000, 3, 1, true)), nullptr);
+  EXPECT_NE(t.find(key(0x1000, 3, 2, true)), nullptr);
+  EXPECT_NE(t.find(key(0x1000, 4, 1, true)), nullptr);
+  EXPECT_NE(t.find(key(0x3000, 3)), nullptr);
   EXPECT_EQ(t.invalidateSubstream(3, 0), 2u);  // the non-substream entry and substream 0
-  EXPECT_EQ(t.lookup(key(0x3000, 3)), nullptr);
+  EXPECT_EQ(t.find(key(0x3000, 3)), nullptr);
   EXPECT_EQ(t.occupancy(), 2u);
 }
 

@@ -92,7 +92,8 @@ void compareRuns(const SmmuConfig& cfg, uint64_t seed, unsigned steps) {
     } else if (op < 990) {  // an invalidation of the current page, or of everything
       const bool all = r.below(4) == 0;
       auto inv = [&](TlbIf& t) {
-        return all ? t.invalidateAll() : t.invalidateVa(0, 0, false, pageVa, 0x1000);
+        return t.invalidate(all ? TlbInvalidation::all()
+                                   : TlbInvalidation::ofVa(0, 0, false, pageVa, 0x1000));
       };
       unsigned na = 0, nb = 0;
       memo.eachTlb([&](TlbIf& t) { na += inv(t); });
@@ -104,7 +105,8 @@ void compareRuns(const SmmuConfig& cfg, uint64_t seed, unsigned steps) {
       if (pageVa == kPageA || pageVa == kPageB) continue;  // keep their special permissions
       for (Rig* g : {&memo, &ref}) {
         g->mem.write64(kL3 + 8 * (0x145 + idx), page(kPa + 0x1000 * idx, ro));
-        g->eachTlb([&](TlbIf& t) { t.invalidateVa(0, 0, false, pageVa, 0x1000); });
+        g->eachTlb(
+            [&](TlbIf& t) { t.invalidate(TlbInvalidation::ofVa(0, 0, false, pageVa, 0x1000)); });
       }
     }
   }

@@ -204,8 +204,8 @@ TEST(Tbu, UnmapWithTlbiAndSyncWhileAWalkIsInFlight) {
   EXPECT_EQ(r.core.stats().syncTbuWait, L - (t + 2 * (kMem + 8 * kClk)));
   // No stale entry anywhere: the main TLB and the port's micro TLB miss, and the next
   // translation walks and faults.
-  EXPECT_EQ(r.core.tlb().lookup(TlbLookupKey{1, 0, false, page(1)}), nullptr);
-  EXPECT_EQ(r.core.utlb(0)->lookup(TlbLookupKey{1, 0, false, page(1)}), nullptr);
+  EXPECT_FALSE(r.core.tlb().lookup(TlbLookupKey{1, 0, false, page(1)}));
+  EXPECT_FALSE(r.core.utlb(0)->lookup(TlbLookupKey{1, 0, false, page(1)}));
   const auto after = r.at(t + took, page(1));
   EXPECT_EQ(after.outcome, Outcome::Fault);
   EXPECT_EQ(after.event, EventId::F_TRANSLATION);

@@ -20,7 +20,7 @@ unsigned SetAssocConfigCache::setIndex(uint64_t ctx, uint8_t meta) const {
   return unsigned(((ctx >> 32) ^ (h >> 32)) & setMask_);
 }
 
-const ConfigEntry* SetAssocConfigCache::lookup(uint32_t sid, uint32_t ssid, bool ssv) {
+const ConfigEntry* SetAssocConfigCache::find(uint32_t sid, uint32_t ssid, bool ssv) {
   ++stats_.lookups;
   const uint64_t ctx = ctxOf(sid, ssid, ssv);
   const uint8_t meta = metaOf(ssv);
@@ -38,10 +38,10 @@ const ConfigEntry* SetAssocConfigCache::lookup(uint32_t sid, uint32_t ssid, bool
   return nullptr;
 }
 
-void SetAssocConfigCache::insert(const ConfigEntry& e) {
+bool SetAssocConfigCache::insert(const ConfigEntry& e, ConfigEntry* victim) {
   ++stats_.fills;
-  const uint64_t ctx = ctxOf(e.sid, e.ssid, e.ssv);
-  const uint8_t meta = metaOf(e.ssv);
+  const uint64_t ctx = ctxOf(e.tag.sid, e.tag.ssid, e.tag.ssv);
+  const uint8_t meta = metaOf(e.tag.ssv);
   const unsigned set = setIndex(ctx, meta);
   const size_t base = size_t(set) * ways_;
   unsigned way = ways_;
@@ -50,19 +50,23 @@ void SetAssocConfigCache::insert(const ConfigEntry& e) {
     if (t.meta == meta && t.ctx == ctx) {
       entries_[base + w] = e;
       policy_->touch(set, w);
-      return;
+      return false;
     }
     if (t.meta == 0 && way == ways_) way = w;
   }
+  bool evicted = false;
   if (way == ways_) {
     way = policy_->victim(set);
     ++stats_.evictions;
     --occupancy_;
+    evicted = true;
+    if (victim) *victim = entries_[base + way];
   }
   tags_[base + way] = Tag{ctx, meta};
   entries_[base + way] = e;
   ++occupancy_;
   policy_->fill(set, way);
+  return evicted;
 }
 
 template <class Pred>
@@ -104,5 +108,17 @@ unsigned SetAssocConfigCache::invalidateCd(uint32_t sid, uint32_t ssid) {
 unsigned SetAssocConfigCache::invalidateCdAll(uint32_t sid) {
   return removeIf([&](const Tag& t) { return uint32_t(t.ctx >> 32) == sid; });
 }
+
+unsigned SetAssocConfigCache::invalidate(const ConfigInvalidation& i) {
+  using S = ConfigInvalidation::Scope;
+  switch (i.scope) {
+    case S::All: return invalidateAll();
+    case S::Streams: return invalidateSidRange(i.sid, i.sidLast);
+    case S::Cd: return invalidateCd(i.sid, i.ssid);
+    case S::CdAll: return invalidateCdAll(i.sid);
+  }
+  return 0;
+}
+
 
 }  // namespace smmu

@@ -13,7 +13,7 @@
 
 namespace smmu {
 
-class SetAssocConfigCache : public ConfigCacheIf {
+class SetAssocConfigCache final : public ImmediateCache<ConfigCacheIf, SetAssocConfigCache> {
  public:
   // entries: total entries; ways: associativity (0 = fully associative); policy: see
   // makeReplacementPolicy; seed: for "random". Throws std::invalid_argument on a bad geometry or
@@ -21,13 +21,16 @@ class SetAssocConfigCache : public ConfigCacheIf {
   SetAssocConfigCache(unsigned entries, unsigned ways, std::string_view policy = "lru",
                       uint64_t seed = 0);
 
-  // The pointer is valid until the next insert/invalidate.
-  const ConfigEntry* lookup(uint32_t sid, uint32_t ssid, bool ssv) override;
-  void insert(const ConfigEntry& e) override;  // same key: updated in place
-  unsigned invalidateAll() override;
-  unsigned invalidateSidRange(uint32_t first, uint32_t last) override;  // inclusive
-  unsigned invalidateCd(uint32_t sid, uint32_t ssid) override;
-  unsigned invalidateCdAll(uint32_t sid) override;  // every entry of sid
+  // The entry in place (valid until the next fill or invalidation), or nullptr.
+  const ConfigEntry* find(uint32_t sid, uint32_t ssid, bool ssv);
+  const ConfigEntry* find(const ConfigKey& k) { return find(k.sid, k.ssid, k.ssv); }
+  // Same key: updated in place. Returns true when a valid entry was evicted (to *victim).
+  bool insert(const ConfigEntry& e, ConfigEntry* victim = nullptr);
+  unsigned invalidate(const ConfigInvalidation& inv);
+  unsigned invalidateAll();
+  unsigned invalidateSidRange(uint32_t first, uint32_t last);  // inclusive
+  unsigned invalidateCd(uint32_t sid, uint32_t ssid);
+  unsigned invalidateCdAll(uint32_t sid);  // every entry of sid
   unsigned capacity() const override { return sets_ * ways_; }
   unsigned occupancy() const override { return occupancy_; }
 

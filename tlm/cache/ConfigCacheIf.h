@@ -1,34 +1,48 @@
-// The TCU's configuration cache (STE + CD of a stream context) behind a small interface.
+// The TCU's configuration cache (STE + CD of a stream context) behind its interface
+// (cache/CacheIf.h: split-phase, answers by value).
 #pragma once
 #include <cstdint>
 
 #include "arch/ContextDescriptor.h"
 #include "arch/Ste.h"
+#include "cache/CacheIf.h"
 
 namespace smmu {
 
-struct ConfigEntry {
+// The stream context an entry belongs to. Without ssv the ssid plays no part, and the entry
+// counts as substream 0 for CFGI_CD.
+struct ConfigTag {
   uint32_t sid = 0;
   uint32_t ssid = 0;
   bool ssv = false;
+};
+// The configuration a hit gives: the STE and, when the stream has stage 1 (and not S1DSS
+// bypass), the CD.
+struct ConfigOutput {
   Ste ste;
   bool hasCd = false;
   ContextDescriptor cd;
+};
+struct ConfigEntry {
+  ConfigTag tag;
+  ConfigOutput out;
   // The fetch completes at this time: a walk that finds the entry earlier waits for it.
   Tick readyAt = 0;
 };
+using ConfigKey = ConfigTag;
 
-class ConfigCacheIf {
- public:
-  virtual ~ConfigCacheIf() = default;
-  virtual const ConfigEntry* lookup(uint32_t sid, uint32_t ssid, bool ssv) = 0;
-  virtual void insert(const ConfigEntry& e) = 0;
-  virtual unsigned invalidateAll() = 0;
-  virtual unsigned invalidateSidRange(uint32_t first, uint32_t last) = 0;  // CFGI_STE(_RANGE)
-  virtual unsigned invalidateCd(uint32_t sid, uint32_t ssid) = 0;          // CFGI_CD
-  virtual unsigned invalidateCdAll(uint32_t sid) = 0;                      // CFGI_CD_ALL
-  virtual unsigned capacity() const = 0;
-  virtual unsigned occupancy() const = 0;
+// Every scope the CFGI commands invalidate the config cache by.
+struct ConfigInvalidation {
+  enum class Scope : uint8_t {
+    All,      // CFGI_ALL (CFGI_STE_RANGE with Range 31)
+    Streams,  // CFGI_STE, CFGI_STE_RANGE: entries of sid in [sid, sidLast]
+    Cd,       // CFGI_CD: the entry of (sid, ssid)
+    CdAll,    // CFGI_CD_ALL: every entry of sid
+  };
+  Scope scope = Scope::All;
+  uint32_t sid = 0, sidLast = 0, ssid = 0;
 };
+
+class ConfigCacheIf : public CacheIf<ConfigKey, ConfigEntry, ConfigInvalidation> {};
 
 }  // namespace smmu

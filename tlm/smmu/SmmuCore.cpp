@@ -78,8 +78,8 @@ __attribute__((always_inline)) inline EventId applyHitEntry(const TranslationReq
                                                             TranslationResult& r,
                                                             SmmuStats& stats, bool& s2) {
   s2 = false;
-  r.level = e.level;
-  if (e.bypass) {
+  r.level = e.out.level;
+  if (e.out.bypass) {
     ++stats.bypassed;
     r.pa = req.iova;
     r.writable = true;
@@ -87,20 +87,20 @@ __attribute__((always_inline)) inline EventId applyHitEntry(const TranslationReq
     r.level = 0;
     return EventId::None;
   }
-  const AccessAttrs eff = applyStreamOverrides(req.acc, e.privcfg, e.instcfg);
-  const bool hasS1 = e.stages != 2, hasS2 = e.stages != 1;
+  const AccessAttrs eff = applyStreamOverrides(req.acc, e.out.privcfg, e.out.instcfg);
+  const bool hasS1 = e.out.stages != 2, hasS2 = e.out.stages != 1;
   // Stage 1 always allows a read (TranslationResult::readable).
-  r.writable = (!hasS1 || !e.attrs.readOnly) && (!hasS2 || e.attrs.s2Write);
-  r.readable = !hasS2 || e.attrs.s2Read;
-  r.pa = e.paBase + (req.iova - e.vaBase);
+  r.writable = (!hasS1 || !e.out.attrs.readOnly) && (!hasS2 || e.out.attrs.s2Write);
+  r.readable = !hasS2 || e.out.attrs.s2Read;
+  r.pa = e.out.paBase + (req.iova - e.tag.vaBase);
   if (hasS1) {
     // checkPermission with the entry's context flags (inline: no S1WalkConfig to build).
-    const EventId perm = checkS1Permission(e.attrs, e.wxn, e.uwxn, e.pan, eff);
+    const EventId perm = checkS1Permission(e.out.attrs, e.out.wxn, e.out.uwxn, e.out.pan, eff);
     if (perm != EventId::None) return perm;
   }
   if (hasS2) {
     // A hit checks stage 2 as a default S2WalkConfig does: without XNX.
-    const EventId perm = checkS2Permission(e.attrs, S2WalkConfig{}.xnx, eff);
+    const EventId perm = checkS2Permission(e.out.attrs, S2WalkConfig{}.xnx, eff);
     s2 = perm != EventId::None;
     return perm;
   }
@@ -118,9 +118,9 @@ template <class Fault>
 TranslationResult raiseHitFault(const TranslationRequest& req, const TlbEntry& e, EventId perm,
                                 bool s2, const TranslationResult& r, Fault fault) {
   TranslationRequest ev = req;
-  ev.acc = applyStreamOverrides(req.acc, e.privcfg, e.instcfg);
-  if (s2) return fault(ev, perm, e.s2Record, r, e.stages == 2 ? req.iova : 0, evt::CLASS_IN, true);
-  return fault(ev, perm, e.recordFaults, r, 0, evt::CLASS_IN, false);
+  ev.acc = applyStreamOverrides(req.acc, e.out.privcfg, e.out.instcfg);
+  if (s2) return fault(ev, perm, e.out.s2Record, r, e.out.stages == 2 ? req.iova : 0, evt::CLASS_IN, true);
+  return fault(ev, perm, e.out.recordFaults, r, 0, evt::CLASS_IN, false);
 }
 
 
@@ -145,6 +145,7 @@ SmmuCore::SmmuCore(const SmmuConfig& cfg, PhysMemIf& mem, std::unique_ptr<TlbIf>
   if (!cc_)
     cc_ = std::make_unique<SetAssocConfigCache>(cfg_.configCacheEntries, cfg_.configCacheWays,
                                                 cfg_.configCachePolicy, cfg_.seed);
+  defaultCc_ = dynamic_cast<SetAssocConfigCache*>(cc_.get());
   walkCache_ = std::make_unique<WalkCache>(cfg_.walkCacheEntries, cfg_.walkCacheWays,
                                            cfg_.walkCachePolicy, cfg_.seed);
   s2WalkCache_ = std::make_unique<WalkCache>(cfg_.s2WalkCacheEntries, cfg_.s2WalkCacheWays,
@@ -184,17 +185,35 @@ std::string_view servedByName(ServedBy s) {
   return "?";
 }
 
-namespace {
-__attribute__((noinline)) const TlbEntry* lookupVirtual(TlbIf& tlb, uint32_t sid, uint32_t ssid,
-                                                        bool ssv, uint64_t va) {
-  return tlb.lookup(TlbLookupKey{sid, ssid, ssv, va});
+// A main TLB of another type than SetAssocTlb (an RTL TLB behind its transactor), through its
+// interface: the entry is answered by value, kept in tlbAnswer_ until the next such lookup; the
+// cycles the TLB took to answer are added to the lookup's time (at the SMMU's clock), on top of
+// the TBU's tlb_lookup_cycles.
+__attribute__((noinline)) const TlbEntry* SmmuCore::lookupThroughInterface(TlbIf& tlb,
+                                                                           const TlbLookupKey& k,
+                                                                           Tick& latency) {
+  TlbIf::Answer a = tlb.call(TlbIf::Lookup{k});
+  latency += Tick(a.cycles) * cfg_.timing.clockPeriodPs;
+  if (!a.hit) return nullptr;
+  tlbAnswer_ = a.entry;
+  return &tlbAnswer_;
 }
-}  // namespace
 
 inline const TlbEntry* SmmuCore::lookupTlb(Tbu& b, uint32_t sid, uint32_t ssid, bool ssv,
-                                           uint64_t va) {
+                                           uint64_t va, Tick& latency) {
   if (SetAssocTlb* t = b.defaultTlb()) return t->find(TlbLookupKey{sid, ssid, ssv, va});
-  return lookupVirtual(b.tlb(), sid, ssid, ssv, va);
+  return lookupThroughInterface(b.tlb(), TlbLookupKey{sid, ssid, ssv, va}, latency);
+}
+
+// The config cache's entry for the context: in place from the default cache, else answered by
+// value through the interface into `answer`.
+inline const ConfigEntry* SmmuCore::lookupConfig(uint32_t sid, uint32_t ssid, bool ssv,
+                                                 ConfigEntry& answer) {
+  if (defaultCc_) return defaultCc_->find(sid, ssid, ssv);
+  std::optional<ConfigEntry> e = cc_->lookup(ConfigKey{sid, ssid, ssv});
+  if (!e) return nullptr;
+  answer = std::move(*e);
+  return &answer;
 }
 
 // Applies an invalidation to the main TLB and every micro TLB of every TBU; returns the entries
@@ -203,11 +222,10 @@ inline const TlbEntry* SmmuCore::lookupTlb(Tbu& b, uint32_t sid, uint32_t ssid, 
 // at the command's time. (The TBUs' TLBs change at once: a translation between the command and
 // the message's arrival sees the new state, never a staler one; the CMD_SYNC waits for the
 // messages, see syncTbus.)
-template <class F>
-unsigned SmmuCore::forEachTlb(F f) {
+unsigned SmmuCore::invalidateTbus(const TlbInvalidation& inv) {
   unsigned n = 0;
   for (auto& b : tbus_) {
-    n += b->forEachTlb(f);
+    n += b->invalidate(inv);
     b->down().send(cmdAt_, b->stats().linkWait);
     ++b->stats().linkInvalidations;
     b->invalidationsUnsynced = true;
@@ -403,38 +421,38 @@ bool SmmuCore::executeCommand(const Command& c, Tick& t) {
     case op::PREFETCH_ADDR:
       break;  // hints: no effect on correctness
     case op::CFGI_STE:
-      cfgGone += cc_->invalidateSidRange(c.sid, c.sid);
-      tlbGone += forEachTlb([&](TlbIf& t) { return t.invalidateStream(c.sid, c.sid); });
+      cfgGone += cc_->invalidate({ConfigInvalidation::Scope::Streams, c.sid, c.sid});
+      tlbGone += invalidateTbus(TlbInvalidation::ofStreams(c.sid, c.sid));
       break;
     case op::CFGI_STE_RANGE:
       if (c.range >= 31) {
-        cfgGone += cc_->invalidateAll();
-        tlbGone += forEachTlb([](TlbIf& t) { return t.invalidateAll(); });
+        cfgGone += cc_->invalidate({});
+        tlbGone += invalidateTbus(TlbInvalidation::all());
       } else {
         const uint64_t span = 1ull << (c.range + 1);
         const uint32_t first = uint32_t(c.sid & ~(span - 1));
         const uint32_t last = uint32_t(std::min<uint64_t>(first + span - 1, 0xffffffffull));
-        cfgGone += cc_->invalidateSidRange(first, last);
-        tlbGone += forEachTlb([&](TlbIf& t) { return t.invalidateStream(first, last); });
+        cfgGone += cc_->invalidate({ConfigInvalidation::Scope::Streams, first, last});
+        tlbGone += invalidateTbus(TlbInvalidation::ofStreams(first, last));
       }
       break;
     case op::CFGI_CD:
-      cfgGone += cc_->invalidateCd(c.sid, c.ssid);
-      tlbGone += forEachTlb([&](TlbIf& t) { return t.invalidateSubstream(c.sid, c.ssid); });
+      cfgGone += cc_->invalidate({ConfigInvalidation::Scope::Cd, c.sid, 0, c.ssid});
+      tlbGone += invalidateTbus(TlbInvalidation::ofSubstream(c.sid, c.ssid));
       break;
     case op::CFGI_CD_ALL:
-      cfgGone += cc_->invalidateCdAll(c.sid);
-      tlbGone += forEachTlb([&](TlbIf& t) { return t.invalidateStream(c.sid, c.sid); });
+      cfgGone += cc_->invalidate({ConfigInvalidation::Scope::CdAll, c.sid});
+      tlbGone += invalidateTbus(TlbInvalidation::ofStreams(c.sid, c.sid));
       break;
     case op::CFGI_VMS_PIDM:
       break;
     case op::TLBI_NH_ALL:
-      tlbGone += forEachTlb([&](TlbIf& t) { return t.invalidateVmid(vmid); });
+      tlbGone += invalidateTbus(TlbInvalidation::ofVmid(vmid));
       walkGone += walkCache_->invalidateVmid(vmid);
       break;
     case op::TLBI_NH_ASID: {
       const uint16_t asid = f.asid16 ? c.asid : uint16_t(c.asid & 0xff);
-      tlbGone += forEachTlb([&](TlbIf& t) { return t.invalidateAsid(vmid, asid); });
+      tlbGone += invalidateTbus(TlbInvalidation::ofAsid(vmid, asid));
       walkGone += walkCache_->invalidateAsid(vmid, asid);
       break;
     }
@@ -450,8 +468,7 @@ bool SmmuCore::executeCommand(const Command& c, Tick& t) {
       }
       const bool asidMatch = c.opcode == op::TLBI_NH_VA;
       const uint16_t asid = f.asid16 ? c.asid : uint16_t(c.asid & 0xff);
-      tlbGone += forEachTlb(
-          [&](TlbIf& t) { return t.invalidateVa(vmid, asid, asidMatch, c.addr, len); });
+      tlbGone += invalidateTbus(TlbInvalidation::ofVa(vmid, asid, asidMatch, c.addr, len));
       // Leaf = 1 only concerns last-level entries; Leaf = 0 also removes the table entries the
       // walk caches hold for the range.
       if (!c.leaf) walkGone += walkCache_->invalidateVa(vmid, asid, asidMatch, c.addr, len);
@@ -466,10 +483,10 @@ bool SmmuCore::executeCommand(const Command& c, Tick& t) {
       break;  // no EL2/EL3 stream worlds are modelled: nothing cached to remove
     case op::TLBI_S12_VMALL:
       if (!f.s2p) return false;
-      tlbGone += forEachTlb([&](TlbIf& t) { return t.invalidateVmid(vmid); });
+      tlbGone += invalidateTbus(TlbInvalidation::ofVmid(vmid));
       walkGone += walkCache_->invalidateVmid(vmid);
       walkGone += s2WalkCache_->invalidateVmid(vmid);
-      if (ipaCache_->enabled()) walkGone += ipaCache_->cache()->invalidateVmid(vmid);
+      walkGone += ipaCache_->invalidate({IpaCacheInvalidation::Scope::Vmid, vmid});
       break;
     case op::TLBI_S2_IPA: {
       if (!f.s2p) return false;
@@ -482,18 +499,17 @@ bool SmmuCore::executeCommand(const Command& c, Tick& t) {
         const Granule g = c.tg == 1 ? Granule::k4K : c.tg == 2 ? Granule::k16K : Granule::k64K;
         len = (uint64_t(c.num) + 1) << std::min<unsigned>(granuleShift(g) + c.scale, 63);
       }
-      tlbGone += forEachTlb([&](TlbIf& t) { return t.invalidateVa(vmid, 0, false, c.addr, len); });
-      if (ipaCache_->enabled())
-        walkGone += ipaCache_->cache()->invalidateVa(vmid, 0, false, c.addr, len);
+      tlbGone += invalidateTbus(TlbInvalidation::ofVa(vmid, 0, false, c.addr, len));
+      walkGone += ipaCache_->invalidate({IpaCacheInvalidation::Scope::Ipa, vmid, c.addr, len});
       // Leaf = 0 also removes the stage-2 table entries the stage-2 walk caches hold.
       if (!c.leaf) walkGone += s2WalkCache_->invalidateVa(vmid, 0, false, c.addr, len);
       break;
     }
     case op::TLBI_NSNH_ALL:
-      tlbGone += forEachTlb([](TlbIf& t) { return t.invalidateAll(); });
+      tlbGone += invalidateTbus(TlbInvalidation::all());
       walkGone += walkCache_->invalidateAll();
       walkGone += s2WalkCache_->invalidateAll();
-      if (ipaCache_->enabled()) walkGone += ipaCache_->cache()->invalidateAll();
+      walkGone += ipaCache_->invalidate({});
       break;
     case op::ATC_INV:
       if (!f.ats) return false;
@@ -641,7 +657,7 @@ __attribute__((noinline)) TranslationResult SmmuCore::translateEnabled(
   if (!b.hasUtlbs()) {
     lookupThrough(b.tlbLookupSlots(), now, r.latency, b.tlbLookupPs());
     ++b.stats().tlbLookups;
-    if ((e = lookupTlb(b, sid, ssid, ssv, va))) {
+    if ((e = lookupTlb(b, sid, ssid, ssv, va, r.latency))) {
       ++b.stats().tlbHits;
       from = b.defaultTlb();
     }
@@ -687,7 +703,7 @@ __attribute__((noinline)) const TlbEntry* SmmuCore::lookupMicroThenMain(
   }
   lookupThrough(b.tlbLookupSlots(), now, r.latency, b.tlbLookupPs());
   ++b.stats().tlbLookups;
-  const TlbEntry* e = lookupTlb(b, sid, ssid, ssv, va);
+  const TlbEntry* e = lookupTlb(b, sid, ssid, ssv, va, r.latency);
   if (e) {
     ++b.stats().tlbHits;
     from = b.defaultTlb();
@@ -710,7 +726,7 @@ __attribute__((noinline)) void SmmuCore::checkHit(const TranslationRequest& req,
   } else if (&e == m.entry && from == m.tlb && m.tlb->changes() == m.changes) {
     m.passed |= uint8_t(1u << acc);
   } else if (from && hitMemoOn_) {
-    m = HitMemo{&e,         from,       from->changes(), uint8_t(1u << acc), e.bypass,
+    m = HitMemo{&e,         from,       from->changes(), uint8_t(1u << acc), e.out.bypass,
                 r.writable, r.readable, r.level,         r.pa - req.iova};
   }
 }
@@ -773,7 +789,8 @@ bool SmmuCore::resume(Translation& t, Translation::Resume why, Tick at) {
 bool SmmuCore::serveFromFill(Translation& t, Tick at) {
   const TranslationRequest& req = t.req;
   Tbu& b = tbuOf(req.port);
-  const TlbEntry* e = lookupTlb(b, req.sid, req.ssid, req.ssv, req.iova);
+  Tick checked = 0;  // the time of this check is the wait for the fill
+  const TlbEntry* e = lookupTlb(b, req.sid, req.ssid, req.ssv, req.iova, checked);
   if (!e) return false;
   // The main TLB is looked up again when the miss reaches the walkers; the wait for the fill
   // counts as a hit under fill (a miss served by another walk) even when it is complete.
@@ -816,24 +833,22 @@ TranslationResult SmmuCore::walk(const TranslationRequest& req, Tick now, Transl
   lookupThrough(configPorts_, now, r.latency, Tick(tm.configLookupCycles) * clk);
   r.servedBy = ServedBy::Walk;
   ++stats_.configLookups;
-  const ConfigEntry* ce = cc_->lookup(req.sid, req.ssid, req.ssv);
   ConfigEntry fresh;
+  const ConfigEntry* ce = lookupConfig(req.sid, req.ssid, req.ssv, fresh);
   if (ce) {
     ++stats_.configHits;
     // The entry of a fetch still in flight (another walk's): wait for that fetch.
     if (waitUntil(ce->readyAt, now, r.latency)) ++stats_.configHitsUnderFill;
   } else {
     ++stats_.configMisses;
-    fresh.sid = req.sid;
-    fresh.ssid = req.ssid;
-    fresh.ssv = req.ssv;
+    fresh.tag = ConfigTag{req.sid, req.ssid, req.ssv};
     mem_.setTimeBase(now + r.latency);
-    FetchResult fr = fetchSte(streamTable(), req.sid, cfg_.features, mem_, fresh.ste);
+    FetchResult fr = fetchSte(streamTable(), req.sid, cfg_.features, mem_, fresh.out.ste);
     r.walkReads += fr.reads;
     r.latency += fr.latency;
     stats_.configReads += fr.reads;
     if (fr.fault != EventId::None) return fault(req, fr.fault, true, r, fr.faultAddr);
-    const Ste& s = fresh.ste;
+    const Ste& s = fresh.out.ste;
     S2WalkConfig s2cfg;
     const bool withS2 = s.config == ste::CFG_S2 || s.config == ste::CFG_NESTED;
     if (withS2 && !S2WalkConfig::fromSte(s, cfg_.features, s2cfg))
@@ -850,7 +865,7 @@ TranslationResult SmmuCore::walk(const TranslationRequest& req, Tick now, Transl
         // Nested: the CD (and L1 CD) addresses are IPAs that stage 2 translates (CLASS=CD).
         IpaCache::Translator s2t(*ipaCache_, s2cfg, mem_);
         mem_.setTimeBase(now + r.latency);
-        FetchResult cr = fetchCd(s, req.ssid, req.ssv, cfg_.features, mem_, fresh.cd,
+        FetchResult cr = fetchCd(s, req.ssid, req.ssv, cfg_.features, mem_, fresh.out.cd,
                                  s.config == ste::CFG_NESTED ? &s2t : nullptr);
         r.walkReads += cr.reads;
         r.latency += cr.latency;
@@ -860,15 +875,18 @@ TranslationResult SmmuCore::walk(const TranslationRequest& req, Tick now, Transl
           return fault(req, cr.fault, rec, r, cr.s2 ? cr.ipa : cr.faultAddr,
                        cr.s2 ? evt::CLASS_CD : 0, cr.s2);
         }
-        fresh.hasCd = true;
+        fresh.out.hasCd = true;
       }
     }
     fresh.readyAt = now + r.latency;
-    cc_->insert(fresh);
+    if (defaultCc_)
+      defaultCc_->insert(fresh);
+    else
+      cc_->fill(fresh);
     ce = &fresh;
   }
 
-  const Ste& s = ce->ste;
+  const Ste& s = ce->out.ste;
   // Config abort: terminated without an event. Bypass (STE or S1DSS bypass): identity.
   if (s.config == ste::CFG_ABORT) {
     ++stats_.aborted;
@@ -877,9 +895,9 @@ TranslationResult SmmuCore::walk(const TranslationRequest& req, Tick now, Transl
     return r;
   }
   TlbEntry fill;
-  fill.sid = req.sid;
-  fill.ssid = req.ssid;
-  fill.ssv = req.ssv;
+  fill.tag.sid = req.sid;
+  fill.tag.ssid = req.ssid;
+  fill.tag.ssv = req.ssv;
   Tbu& b = tbuOf(req.port);
   TlbIf* utlb = b.utlbFor(req.port);
   S2WalkConfig s2cfg;
@@ -887,13 +905,13 @@ TranslationResult SmmuCore::walk(const TranslationRequest& req, Tick now, Transl
   if (withS2 && !S2WalkConfig::fromSte(s, cfg_.features, s2cfg))
     return fault(req, EventId::C_BAD_STE, true, r);
   if (s.config == ste::CFG_S2) return walkS2Only(req, now, r, s, s2cfg, b, utlb);
-  if (s.config == ste::CFG_BYPASS || !ce->hasCd) {
+  if (s.config == ste::CFG_BYPASS || !ce->out.hasCd) {
     ++stats_.bypassed;
-    fill.bypass = true;
-    fill.vaBase = req.iova & ~0xfffull;
-    fill.paBase = fill.vaBase;
-    fill.pageShift = 12;
-    fill.level = 0;
+    fill.out.bypass = true;
+    fill.tag.vaBase = req.iova & ~0xfffull;
+    fill.out.paBase = fill.tag.vaBase;
+    fill.tag.pageShift = 12;
+    fill.out.level = 0;
     fill.readyAt = now + r.latency;
     insertFill(fill, b, utlb);
     r.servedBy = ServedBy::Bypass;
@@ -904,7 +922,7 @@ TranslationResult SmmuCore::walk(const TranslationRequest& req, Tick now, Transl
   }
 
   // Stage 1.
-  const ContextDescriptor& cd = ce->cd;
+  const ContextDescriptor& cd = ce->out.cd;
   S1WalkConfig wc;
   if (!S1WalkConfig::fromCd(cd, cfg_.features, wc)) return fault(req, EventId::C_BAD_CD, true, r);
   const AccessAttrs acc = applyStreamOverrides(req.acc, s.privcfg, s.instcfg);
@@ -947,22 +965,22 @@ TranslationResult SmmuCore::walk(const TranslationRequest& req, Tick now, Transl
     ev.acc = acc;
     return fault(ev, w.fault, record, r, addr2, w.cls, w.s2);
   }
-  fill.asid = asid;
-  fill.vmid = vmid;
-  fill.global = !w.attrs.ng;
-  fill.vaBase = w.vaBase;
-  fill.paBase = w.paBase;
-  fill.pageShift = w.pageShift;
-  fill.level = w.level;
-  fill.attrs = w.attrs;
-  fill.wxn = wc.wxn;
-  fill.uwxn = wc.uwxn;
-  fill.pan = wc.pan;
-  fill.recordFaults = cd.r;
-  fill.privcfg = s.privcfg;
-  fill.instcfg = s.instcfg;
-  fill.stages = nested ? 3 : 1;
-  fill.s2Record = s2cfg.record;
+  fill.tag.asid = asid;
+  fill.tag.vmid = vmid;
+  fill.tag.global = !w.attrs.ng;
+  fill.tag.vaBase = w.vaBase;
+  fill.out.paBase = w.paBase;
+  fill.tag.pageShift = w.pageShift;
+  fill.out.level = w.level;
+  fill.out.attrs = w.attrs;
+  fill.out.wxn = wc.wxn;
+  fill.out.uwxn = wc.uwxn;
+  fill.out.pan = wc.pan;
+  fill.out.recordFaults = cd.r;
+  fill.out.privcfg = s.privcfg;
+  fill.out.instcfg = s.instcfg;
+  fill.out.stages = nested ? 3 : 1;
+  fill.out.s2Record = s2cfg.record;
   fill.readyAt = now + r.latency;
   fillTlbs(fill, w, b, utlb);
   r.pa = w.pa;
@@ -983,11 +1001,11 @@ void SmmuCore::fillTlbs(TlbEntry& fill, const WalkResult& w, Tbu& b, TlbIf* utlb
   // The contiguous hint: one entry for the whole aligned span (software guarantees that every
   // descriptor of the span maps contiguously with the same attributes; if it does not, the
   // architecture allows any of their translations, which this is).
-  if (cfg_.contiguousHint && w.contigShift > fill.pageShift && w.contigShift < 64) {
-    const uint64_t off = fill.vaBase & ((uint64_t(1) << w.contigShift) - 1);
-    fill.vaBase -= off;
-    fill.paBase -= off;
-    fill.pageShift = w.contigShift;
+  if (cfg_.contiguousHint && w.contigShift > fill.tag.pageShift && w.contigShift < 64) {
+    const uint64_t off = fill.tag.vaBase & ((uint64_t(1) << w.contigShift) - 1);
+    fill.tag.vaBase -= off;
+    fill.out.paBase -= off;
+    fill.tag.pageShift = w.contigShift;
     ++stats_.contiguousFills;
   }
   insertFill(fill, b, utlb);
@@ -1001,8 +1019,8 @@ void SmmuCore::insertFill(TlbEntry& fill, Tbu& b, TlbIf* utlb) {
     responseAt_ = fill.readyAt;
     responseSent_ = true;
   }
-  b.tlb().insert(fill);
-  if (utlb) utlb->insert(fill);
+  b.tlb().fill(fill);
+  if (utlb) utlb->fill(fill);
   lastFill_ = fill;
   lastFillValid_ = true;
   lastFillTbu_ = b.index();
@@ -1039,20 +1057,20 @@ TranslationResult SmmuCore::walkS2Only(const TranslationRequest& req, Tick now,
     return fault(ev, w.fault, record, r, addr2, w.cls, w.s2);
   }
   TlbEntry fill;
-  fill.sid = req.sid;
-  fill.ssid = req.ssid;
-  fill.ssv = req.ssv;
-  fill.vmid = s2cfg.vmid;
-  fill.global = true;  // not tagged by an ASID
-  fill.vaBase = w.vaBase;
-  fill.paBase = w.paBase;
-  fill.pageShift = w.pageShift;
-  fill.level = w.level;
-  fill.attrs = w.attrs;
-  fill.privcfg = s.privcfg;
-  fill.instcfg = s.instcfg;
-  fill.stages = 2;
-  fill.s2Record = s2cfg.record;
+  fill.tag.sid = req.sid;
+  fill.tag.ssid = req.ssid;
+  fill.tag.ssv = req.ssv;
+  fill.tag.vmid = s2cfg.vmid;
+  fill.tag.global = true;  // not tagged by an ASID
+  fill.tag.vaBase = w.vaBase;
+  fill.out.paBase = w.paBase;
+  fill.tag.pageShift = w.pageShift;
+  fill.out.level = w.level;
+  fill.out.attrs = w.attrs;
+  fill.out.privcfg = s.privcfg;
+  fill.out.instcfg = s.instcfg;
+  fill.out.stages = 2;
+  fill.out.s2Record = s2cfg.record;
   fill.readyAt = now + r.latency;
   fillTlbs(fill, w, b, utlb);
   r.pa = w.pa;

@@ -24,6 +24,7 @@
 
 #include "arch/Command.h"
 #include "arch/QueueIndex.h"
+#include "cache/ConfigCache.h"
 #include "cache/ConfigCacheIf.h"
 #include "cache/Tlb.h"
 #include "cache/TlbIf.h"
@@ -128,8 +129,8 @@ class SmmuCore {
   // The last walk granted to a parked translation filled the main TLB with an entry that translates q's address too.
   bool lastFillCovers(const TranslationRequest& q) const {
     const TlbEntry& f = lastFill_;
-    return lastFillValid_ && lastFillTbu_ == tbuIndexOf(q.port) && f.sid == q.sid && f.ssv == q.ssv && (!q.ssv || f.ssid == q.ssid) &&
-           (q.iova >> f.pageShift) == (f.vaBase >> f.pageShift);
+    return lastFillValid_ && lastFillTbu_ == tbuIndexOf(q.port) && f.tag.sid == q.sid && f.tag.ssv == q.ssv && (!q.ssv || f.tag.ssid == q.ssid) &&
+           (q.iova >> f.tag.pageShift) == (f.tag.vaBase >> f.tag.pageShift);
   }
   // A translation slot of the port's TBU can be taken (see ResourcePool::available): false
   // while every slot is held by a parked translation.
@@ -232,7 +233,8 @@ class SmmuCore {
                                TlbIf* utlb);
   // A lookup in a TBU's main TLB; inlined, without the virtual call, when it is the default one
   // (the key's fields in registers: a key in memory only for the virtual call).
-  const TlbEntry* lookupTlb(Tbu& b, uint32_t sid, uint32_t ssid, bool ssv, uint64_t va);
+  const TlbEntry* lookupTlb(Tbu& b, uint32_t sid, uint32_t ssid, bool ssv, uint64_t va,
+                            Tick& latency);
   // Writes a walked translation to the TBU's main and micro TLBs (its contiguous span, if
   // enabled), when the response reaches the TBU.
   void fillTlbs(TlbEntry& fill, const struct WalkResult& w, Tbu& b, TlbIf* utlb);
@@ -243,8 +245,10 @@ class SmmuCore {
   Tick syncTbus(Tick at);
   // A walk's stage-2 walk-cache hits (since s2HitsBefore) and its join of a walk in flight.
   void countWalkSharing(const struct WalkResult& w, uint64_t s2HitsBefore);
-  template <class F>
-  unsigned forEachTlb(F f);
+  // An invalidation applied to every TLB of every TBU (sent down each link).
+  unsigned invalidateTbus(const TlbInvalidation& inv);
+  const TlbEntry* lookupThroughInterface(TlbIf& tlb, const TlbLookupKey& k, Tick& latency);
+  TlbEntry tlbAnswer_;  // the last entry lookupThroughInterface answered
 
   SmmuConfig cfg_;
   PhysMemIf& mem_;
@@ -252,6 +256,8 @@ class SmmuCore {
   Tbu* soleTbu_ = nullptr;         // tbus_[0] when it is the only one
   std::vector<unsigned> portTbu_;  // port -> TBU index (ports past its end: TBU 0)
   std::unique_ptr<ConfigCacheIf> cc_;
+  SetAssocConfigCache* defaultCc_ = nullptr;  // cc_ when it is the default one (direct calls)
+  const ConfigEntry* lookupConfig(uint32_t sid, uint32_t ssid, bool ssv, ConfigEntry& answer);
   std::unique_ptr<WalkCache> walkCache_;
   std::unique_ptr<WalkCache> s2WalkCache_;
   InflightWalkTable inflight_;

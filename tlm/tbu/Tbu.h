@@ -58,11 +58,10 @@ class Tbu {
   }
   bool hasUtlbs() const { return hasUtlbs_; }
   // An invalidation applied to the main TLB and every micro TLB: the entries removed.
-  template <class F>
-  unsigned forEachTlb(F f) {
-    unsigned n = f(*tlb_);
+  unsigned invalidate(const TlbInvalidation& inv) {
+    unsigned n = tlb_->invalidate(inv);
     for (auto& u : utlbs_)
-      if (u) n += f(*u);
+      if (u) n += u->invalidate(inv);
     return n;
   }
 
