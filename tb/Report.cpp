@@ -8,11 +8,15 @@
 
 #include <fmt/format.h>
 
+#include "Statistics.h"
+#include "smmu/SmmuStatistics.h"
+#include "tbu/TbuStatistics.h"
+
 namespace smmu::tb {
 
 namespace {
 
-double ratio(uint64_t num, uint64_t den) { return den ? double(num) / double(den) : 0.0; }
+double ratio(uint64_t num, uint64_t den) { return statRatio(num, den); }
 double ns(uint64_t ps) { return double(ps) / 1000.0; }
 
 // Rounds to 1e-6 so that the printed decimals are short and stable.
@@ -23,25 +27,48 @@ constexpr std::array<ServedBy, kServedByCount> kServedOrder = {
     ServedBy::Utlb,  ServedBy::Tlb,   ServedBy::Coalesced, ServedBy::Walk,
     ServedBy::Fault, ServedBy::Abort, ServedBy::Bypass};
 
-// The device statistics of a set of devices (all of them, a group) added up.
+// A statistic's value as stats.json writes it: counts as integers, times in ns, rates rounded.
+nlohmann::json statJson(StatKind kind, const StatSum& v) {
+  switch (kind) {
+    case StatKind::Count: return v.value;
+    case StatKind::Time: return ns(v.value);
+    case StatKind::Ratio: return round6(ratio(v.value, v.denominator));
+  }
+  return nullptr;
+}
+
+// Every statistic of `table` that `record` holds, of the counters `s`, into `r`.
+template <class S>
+void putStats(nlohmann::json& r, const std::vector<Statistic<S>>& table, uint8_t record,
+              const S& s) {
+  for (const auto& st : table)
+    if ((st.records & record) && statPresent(st, s)) r[st.key] = statJson(st.kind, statSum(st, s));
+}
+// The same, of several records' counters added up (statSum).
+template <class S>
+void putStats(nlohmann::json& r, const std::vector<Statistic<S>>& table, uint8_t record,
+              const std::vector<const S*>& all) {
+  for (const auto& st : table)
+    if (st.records & record) r[st.key] = statJson(st.kind, statSum(st, all));
+}
+
+// The devices of a set (all of them, a group): their counters (added up by the declarations of
+// deviceStatistics()), where their transactions were served and their latency.
 struct Tally {
-  uint64_t devices = 0, issued = 0, completed = 0, faulted = 0, aborted = 0;
+  std::vector<const DeviceStats*> members;
   std::array<uint64_t, kServedByCount> served{};
-  uint64_t walks = 0, walkReads = 0, bytes = 0;
   LatencyHistogram latency;
   Tick lastCompletionPs = 0;
   void add(const DeviceStats& s) {
-    ++devices;
-    issued += s.issued;
-    completed += s.completed;
-    faulted += s.faulted;
-    aborted += s.aborted;
+    members.push_back(&s);
     for (unsigned i = 0; i < kServedByCount; ++i) served[i] += s.served[i];
-    walks += s.walks;
-    walkReads += s.walkReads;
-    bytes += s.bytes;
     latency.merge(s.latency);
     lastCompletionPs = std::max(lastCompletionPs, s.lastCompletionPs);
+  }
+  uint64_t sum(uint64_t DeviceStats::*m) const {
+    uint64_t n = 0;
+    for (const DeviceStats* s : members) n += s->*m;
+    return n;
   }
 };
 
@@ -111,31 +138,22 @@ nlohmann::json makeStatsJson(const RunRecord& run) {
     r["sid"] = d.sid;
     if (d.ssv) r["ssid"] = d.ssid;
     r["pattern"] = d.pattern;
-    r["issued"] = s.issued;
-    r["completed"] = s.completed;
-    r["faulted"] = s.faulted;
-    r["aborted"] = s.aborted;
+    putStats(r, deviceStatistics(), kDeviceRecord, s);
     r["served"] = servedJson(s.served);
     r["served_rates"] = servedRatesJson(s.served, s.issued);
-    r["bytes"] = s.bytes;
     r["latency_ns"] = latencyJson(s.latency);
-    r["walks"] = s.walks;
-    r["memory_accesses_per_walk"] = round6(ratio(s.walkReads, s.walks));
     devs.push_back(std::move(r));
   }
   nlohmann::json grps = nlohmann::json::array();
   for (const auto& [name, g] : groups) {
     nlohmann::json r;
     r["name"] = name;
-    r["devices"] = g.devices;
-    r["issued"] = g.issued;
-    r["completed"] = g.completed;
+    r["devices"] = g.members.size();
+    putStats(r, deviceStatistics(), kGroupRecord, g.members);
     r["served"] = servedJson(g.served);
-    r["served_rates"] = servedRatesJson(g.served, g.issued);
+    r["served_rates"] = servedRatesJson(g.served, g.sum(&DeviceStats::issued));
     r["latency_ns"] = latencyJson(g.latency);
     r["latency_histogram"] = latencyHistogramJson(g.latency);
-    r["walks"] = g.walks;
-    r["bytes"] = g.bytes;
     grps.push_back(std::move(r));
   }
 
@@ -147,51 +165,16 @@ nlohmann::json makeStatsJson(const RunRecord& run) {
   const double window = ns(endPs - startPs);  // ns
   const double seconds = window * 1e-9;
 
-  uint64_t cfgLookups = 0, cfgHits = 0, events = 0;
+  std::vector<const SmmuStats*> allSmmus;  // for the totals
   nlohmann::json smmus = nlohmann::json::array();
   for (const auto& m : run.smmus) {
     const SmmuStats& s = *m.stats;
-    cfgLookups += s.configLookups;
-    cfgHits += s.configHits;
-    events += s.eventsRecorded;
+    allSmmus.push_back(&s);
     nlohmann::json r;
     r["name"] = m.name;
-    r["translations"] = s.translations;
-    r["tlb_lookups"] = s.tlbLookups;
-    r["tlb_hits"] = s.tlbHits;
-    r["tlb_hits_under_fill"] = s.tlbHitsUnderFill;
-    r["tlb_hit_rate"] = round6(ratio(s.tlbHits, s.tlbLookups));
-    r["config_lookups"] = s.configLookups;
-    r["config_hits"] = s.configHits;
-    r["config_hits_under_fill"] = s.configHitsUnderFill;
-    r["config_cache_hit_rate"] = round6(ratio(s.configHits, s.configLookups));
-    r["walks"] = s.walks;
-    r["walk_reads"] = s.walkReads;
-    r["config_reads"] = s.configReads;
-    r["memory_accesses_per_walk"] = round6(ratio(s.walkReads, s.walks));
-    r["memory_accesses_per_miss"] = round6(ratio(s.walkReads + s.configReads, s.tlbMisses));
-    r["bypassed"] = s.bypassed;
-    r["aborted"] = s.aborted;
-    r["faulted"] = s.faulted;
+    putStats(r, smmuStatistics(), kSmmuRecord, s);
     r["faults"] = faultsJson(s);
-    r["events_recorded"] = s.eventsRecorded;
-    r["events_suppressed"] = s.eventsSuppressed;
-    r["events_lost"] = s.eventsLost;
-    r["commands"] = s.commands;
-    r["syncs"] = s.syncs;
-    r["command_errors"] = s.commandErrors;
-    r["tlb_entries_invalidated"] = s.tlbInvalidated;
-    r["config_entries_invalidated"] = s.configInvalidated;
     r["table_bytes"] = m.tableBytes;
-    r["utlb_lookups"] = s.utlbLookups;
-    r["utlb_hits"] = s.utlbHits;
-    r["utlb_hit_rate"] = round6(ratio(s.utlbHits, s.utlbLookups));
-    r["walk_cache_hits"] = s.walkCacheHits;
-    r["s2_walk_cache_hits"] = s.s2WalkCacheHits;
-    r["walk_joins"] = s.walkJoins;  // walks that joined a walk in flight (prefix coalescing)
-    r["walk_join_wait_ns"] = ns(s.walkJoinWait);
-    r["contiguous_fills"] = s.contiguousFills;
-    r["walk_cache_entries_invalidated"] = s.walkCacheInvalidated;
     if (m.walkers) {
       nlohmann::json w;
       w["walks"] = m.walkers->jobs();
@@ -275,15 +258,7 @@ nlohmann::json makeStatsJson(const RunRecord& run) {
       const TbuStats& x = b->stats();
       nlohmann::json e;
       e["name"] = b->name();
-      e["translations"] = x.translations;
-      e["utlb_hits"] = x.utlbHits;
-      e["tlb_hits"] = x.tlbHits;
-      e["misses"] = x.misses;
-      e["link_requests"] = x.linkRequests;
-      e["link_responses"] = x.linkResponses;
-      e["link_invalidations"] = x.linkInvalidations;
-      e["link_syncs"] = x.linkSyncs;
-      e["link_wait_ns"] = ns(x.linkWait);
+      putStats(e, tbuStatistics(), 1, x);
       const ResourcePool& sl = b->xlateSlots();
       e["translation_slots"] = {{"waited", sl.jobsThatWaited()}, {"max_wait_ns", ns(sl.maxWait())}};
       if (const ResourcePool& lp = b->tlbLookupSlots(); lp.limited())
@@ -295,41 +270,28 @@ nlohmann::json makeStatsJson(const RunRecord& run) {
     }
     r["tbus"] = std::move(tbus);
     nlohmann::json tcu;
-    tcu["tbu_requests"] = s.tbuRequests;
-    tcu["walks"] = s.walks;
-    tcu["config_lookups"] = s.configLookups;
-    tcu["config_hits"] = s.configHits;
-    tcu["walk_cache_hits"] = s.walkCacheHits;
-    tcu["s2_walk_cache_hits"] = s.s2WalkCacheHits;
+    putStats(tcu, smmuStatistics(), kTcuRecord, s);
     if (m.walkers) {
       tcu["walker_waits"] = m.walkers->jobsThatWaited();
       tcu["walker_wait_ns_mean"] = round6(
           m.walkers->jobs() ? ns(m.walkers->waitSum()) / double(m.walkers->jobs()) : 0.0);
     }
-    tcu["sync_tbu_wait_ns"] = ns(s.syncTbuWait);
     r["tcu"] = std::move(tcu);
     smmus.push_back(std::move(r));
   }
 
   nlohmann::json t;
+  const uint64_t issued = all.sum(&DeviceStats::issued);
   t["devices"] = run.devices.size();
-  t["issued"] = all.issued;
-  t["completed"] = all.completed;
-  t["faulted"] = all.faulted;
-  t["aborted"] = all.aborted;
-  t["conserved"] = all.issued == all.completed + all.faulted;
+  putStats(t, deviceStatistics(), kTotalsRecord, all.members);
+  for (const Statistic<SmmuStats>* st : smmuTotalsStatistics())
+    t[st->key] = statJson(st->kind, statSum(*st, allSmmus));
+  putStats(t, runStatistics(), 1, run);
+  t["conserved"] = issued == all.sum(&DeviceStats::completed) + all.sum(&DeviceStats::faulted);
   t["served"] = servedJson(all.served);
-  t["served_rates"] = servedRatesJson(all.served, all.issued);
-  t["bytes"] = all.bytes;
+  t["served_rates"] = servedRatesJson(all.served, issued);
   t["latency_ns"] = latencyJson(all.latency);
   t["latency_histogram"] = latencyHistogramJson(all.latency);
-  t["config_cache_hit_rate"] = round6(ratio(cfgHits, cfgLookups));
-  t["walks"] = all.walks;
-  t["memory_accesses_per_walk"] = round6(ratio(all.walkReads, all.walks));
-  t["events_recorded"] = events;
-  t["events_drained"] = run.eventsDrained;
-  t["memory_pages"] = run.memoryPages;
-  if (run.lateWrites >= 0) t["memory_late_writes"] = run.lateWrites;
   if (run.memoryChannels && run.memoryChannels->limited()) {
     nlohmann::json c;
     c["accesses"] = run.memoryChannels->jobs();
@@ -352,8 +314,10 @@ nlohmann::json makeStatsJson(const RunRecord& run) {
   j["window"] = std::move(w);
   // Per second of simulated time in the window, rounded to whole units.
   j["throughput"] = {
-      {"transactions_per_s", seconds > 0 ? std::round(double(all.completed) / seconds) : 0.0},
-      {"bytes_per_s", seconds > 0 ? std::round(double(all.bytes) / seconds) : 0.0}};
+      {"transactions_per_s",
+       seconds > 0 ? std::round(double(all.sum(&DeviceStats::completed)) / seconds) : 0.0},
+      {"bytes_per_s",
+       seconds > 0 ? std::round(double(all.sum(&DeviceStats::bytes)) / seconds) : 0.0}};
   j["groups"] = std::move(grps);
   j["smmus"] = std::move(smmus);
   j["devices"] = std::move(devs);
@@ -374,6 +338,35 @@ std::string servedLine(const nlohmann::json& rates, const nlohmann::json& counts
                        100.0 * rates[name].get<double>());
   }
   return out;
+}
+
+// A statistic as the summary shows it: the words of its key ("link_wait_ns": "link wait") and
+// its value in `r`, its record of stats.json ("link wait 1.2 us"; a fraction as a percentage).
+template <class S>
+std::string field(const Statistic<S>* st, const nlohmann::json& r) {
+  if (!st) throw std::logic_error("summary: a statistic it shows is not declared");
+  std::string words = st->key;
+  if (st->kind == StatKind::Time && words.size() > 3 && words.substr(words.size() - 3) == "_ns")
+    words.resize(words.size() - 3);
+  std::replace(words.begin(), words.end(), '_', ' ');
+  const nlohmann::json& v = r.at(st->key);
+  switch (st->kind) {
+    case StatKind::Count: return fmt::format("{} {}", words, v.get<uint64_t>());
+    case StatKind::Time: return fmt::format("{} {:.1f} us", words, v.get<double>() / 1000.0);
+    case StatKind::Ratio:
+      if (st->unit == "fraction") return fmt::format("{} {:.2f}%", words, 100.0 * v.get<double>());
+      return fmt::format("{} {:.2f}", words, v.get<double>());
+  }
+  return words;
+}
+std::string deviceField(const std::string& key, const nlohmann::json& r) {
+  return field(findDeviceStatistic(key), r);
+}
+std::string smmuField(const std::string& key, const nlohmann::json& r) {
+  return field(findSmmuStatistic(key), r);
+}
+std::string tbuField(const std::string& key, const nlohmann::json& r) {
+  return field(findTbuStatistic(key), r);
 }
 
 }  // namespace
@@ -400,9 +393,9 @@ void printSummary(std::ostream& os, const RunRecord& run, double hostSeconds) {
                     run.excludedTransactions,
                     j["throughput"]["transactions_per_s"].get<double>() / 1e6,
                     j["throughput"]["bytes_per_s"].get<double>() / 1e9);
-  os << fmt::format("transactions: issued {}  completed {}  faulted {} (aborted {})  {}\n",
-                    t["issued"].get<uint64_t>(), t["completed"].get<uint64_t>(),
-                    t["faulted"].get<uint64_t>(), t["aborted"].get<uint64_t>(),
+  os << fmt::format("transactions: {}  {}  {} ({})  {}\n", deviceField("issued", t),
+                    deviceField("completed", t), deviceField("faulted", t),
+                    deviceField("aborted", t),
                     t["conserved"].get<bool>() ? "conserved" : "NOT CONSERVED");
   os << "served: " << servedLine(t["served_rates"], t["served"]) << "\n";
   os << fmt::format("latency ns: min {:.1f}  mean {:.1f}  p50 {:.1f}  p90 {:.1f}  p99 {:.1f}  "
@@ -421,24 +414,20 @@ void printSummary(std::ostream& os, const RunRecord& run, double hostSeconds) {
   for (const auto& s : j["smmus"]) {
     // Cache lookups, not transactions: hits under fill (which waited for a walk in flight) are
     // hits there, so the count of those is shown with it.
-    os << fmt::format(
-        "{}: TLB lookups hit {:.2f}% ({} hits under fill)  config cache hit {:.2f}%  walks {}  "
-        "mem reads/walk {:.2f}  faults {}  events {}  commands {}\n",
-        s["name"].get<std::string>(), 100.0 * s["tlb_hit_rate"].get<double>(),
-        s["tlb_hits_under_fill"].get<uint64_t>(),
-        100.0 * s["config_cache_hit_rate"].get<double>(), s["walks"].get<uint64_t>(),
-        s["memory_accesses_per_walk"].get<double>(), s["faulted"].get<uint64_t>(),
-        s["events_recorded"].get<uint64_t>(), s["commands"].get<uint64_t>());
+    os << fmt::format("{}: {} ({})  {}  {}  {}  {}  {}  {}\n", s["name"].get<std::string>(),
+                      smmuField("tlb_hit_rate", s), smmuField("tlb_hits_under_fill", s),
+                      smmuField("config_cache_hit_rate", s), smmuField("walks", s),
+                      smmuField("memory_accesses_per_walk", s), smmuField("faulted", s),
+                      smmuField("events_recorded", s), smmuField("commands", s));
     // Its TBUs, when it has several: requests each sent the TCU, the time its messages waited
     // for the link, and its devices' latency.
     if (s["tbus"].size() < 2) continue;
     for (const auto& b : s["tbus"]) {
       const auto& bl = b["latency_ns"];
-      os << fmt::format("  tbu {}: translations {}  misses {}  link requests {}  link wait "
-                        "{:.1f} us  p50 {:.1f}  p99 {:.1f} ns\n",
-                        b["name"].get<std::string>(), b["translations"].get<uint64_t>(),
-                        b["misses"].get<uint64_t>(), b["link_requests"].get<uint64_t>(),
-                        b["link_wait_ns"].get<double>() / 1000.0, bl["p50"].get<double>(),
+      os << fmt::format("  tbu {}: {}  {}  {}  {}  p50 {:.1f}  p99 {:.1f} ns\n",
+                        b["name"].get<std::string>(), tbuField("translations", b),
+                        tbuField("misses", b), tbuField("link_requests", b),
+                        tbuField("link_wait_ns", b), bl["p50"].get<double>(),
                         bl["p99"].get<double>());
     }
   }

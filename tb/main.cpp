@@ -4,6 +4,7 @@
 //                  [--ram BASE:SIZE ...]
 //   smmusim scenario [--default | SCENARIO]   (print the canonical YAML, with every default)
 //   smmusim presets [NAME]   (list the SMMU presets / print one as scenario YAML with sources)
+//   smmusim stats --reference   (every statistic of stats.json: place, unit, meaning)
 //   smmusim sweep SWEEP.yaml --out DIR [-j N] [--slurm] [--dry-run]   (docs/sweeps.md)
 //   smmusim bench [--out DIR] [--quick] [--case NAME ...]   (bench/README.md)
 #include <CLI/CLI.hpp>
@@ -19,6 +20,7 @@
 #include "Replay.h"
 #include "Report.h"
 #include "Scenario.h"
+#include "Statistics.h"
 #include "SweepRunner.h"
 #include "System.h"
 #include "mem/MemoryImage.h"
@@ -115,6 +117,11 @@ int sc_main(int argc, char** argv) {
   auto* presetsCmd = app.add_subcommand("presets", "list the SMMU presets, or print one (NAME) "
                                                    "as scenario YAML with each value's source");
   presetsCmd->add_option("name", presetName, "preset to print");
+  auto* statsCmd = app.add_subcommand("stats", "describe the statistics of stats.json");
+  bool statsReference = false;
+  statsCmd->add_flag("--reference", statsReference,
+                     "list every statistic: its place in stats.json, unit and meaning")
+      ->required();
 
   SweepOptions sweepOpts;
   auto* sweep = addSweepSubcommand(app, sweepOpts);
@@ -136,6 +143,10 @@ int sc_main(int argc, char** argv) {
       const ReplaySummary s = runReplay(ro);
       std::cout << "replayed " << s.rows << " transactions: " << s.ok << " ok, " << s.aborted
                 << " aborted, " << s.faulted << " faulted; wrote " << ro.outPath << '\n';
+      return 0;
+    }
+    if (*statsCmd) {
+      std::cout << statisticsReference();
       return 0;
     }
     if (*presetsCmd) {
